@@ -1,0 +1,92 @@
+#pragma once
+// The validated, typed form of /etc/sckd.yaml. Everything in here has passed validation:
+// code that receives a Config never re-checks ranges.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "daemon/result.h"
+
+namespace sckd {
+
+inline constexpr std::string_view kDefaultConfigPath = "/etc/sckd.yaml";
+inline constexpr std::string_view kSystemTrustStore = "/etc/ssl/certs/ca-certificates.crt";
+
+// Where a value stood in the file, for messages about it after parsing (reload, check).
+struct SourcePos {
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based
+};
+
+struct PlatformConfig {
+  std::string token;
+  std::string host = "mqtt.smartcitizen.me";
+  int port = 8883;  // 8883 with tls, 1883 without, unless set
+  bool tls = true;
+  std::string caFile = std::string(kSystemTrustStore);
+  std::string clientId;  // already derived when the file left it empty
+  std::chrono::seconds keepalive{60};
+};
+
+struct PublishConfig {
+  int maxReadingsPerMessage = 60;  // entries (distinct recorded_at) per message
+  int maxMessagesPerSecond = 10;   // 0: no pacing
+};
+
+struct ClockConfig {
+  bool requireSync = true;
+};
+
+struct OutboxConfig {
+  std::string path = "/var/lib/sckd/outbox.db";
+  std::uint64_t maxSize = 256'000'000;  // bytes, database and WAL together
+};
+
+// A driver-specific option after validation against the driver's OptionSpec.
+using OptionValue = std::variant<std::int64_t, double, std::string, bool>;
+using DriverOptions = std::map<std::string, OptionValue, std::less<>>;
+
+struct SensorConfig {
+  std::string name;    // unique; default <driver>-<bus>-<address> or <driver>-<index>
+  std::string driver;  // a name in drivers/registry.cpp
+  std::optional<int> bus;      // /dev/i2c-N, for bus drivers
+  std::optional<int> address;  // 7-bit I2C address, for bus drivers
+  std::chrono::seconds interval{60};
+  // quantity name -> platform sensor id, defaults already filled in from the driver.
+  std::map<std::string, int, std::less<>> ids;
+  DriverOptions options;  // every option of the driver's spec that was set or has a default
+  SourcePos pos;          // the sensor's entry in the file
+};
+
+struct Config {
+  std::string path;  // the file it was read from
+  PlatformConfig platform;
+  PublishConfig publish;
+  ClockConfig clock;
+  OutboxConfig outbox;
+  std::vector<SensorConfig> sensors;
+};
+
+// Reads and validates a config file. On failure the error lists every problem found, one
+// per line, each as "file:line:column: key.path: what is wrong".
+Result<Config> loadConfig(const std::string& path);
+// The same, from text already in memory; `fileName` only labels the messages.
+Result<Config> parseConfig(std::string_view text, std::string_view fileName);
+
+// "/etc/sckd.yaml" unless SCKD_CONFIG is set.
+std::string defaultConfigPath();
+
+// Typed access to a validated option: the config loader guarantees the type.
+std::int64_t optionInt(const SensorConfig& sensor, std::string_view key);
+double optionDouble(const SensorConfig& sensor, std::string_view key);
+const std::string& optionString(const SensorConfig& sensor, std::string_view key);
+bool optionBool(const SensorConfig& sensor, std::string_view key);
+bool hasOption(const SensorConfig& sensor, std::string_view key);
+
+}  // namespace sckd

@@ -1,0 +1,1 @@
+#include "daemon/event_loop.h"  // TODO(skeleton): being written

@@ -1,0 +1,1 @@
+#include "daemon/mqtt_client.h"  // TODO(skeleton): being written

@@ -1,0 +1,1 @@
+#include "daemon/outbox.h"  // TODO(skeleton): being written

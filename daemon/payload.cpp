@@ -1,0 +1,1 @@
+#include "daemon/payload.h"  // TODO(skeleton): being written

@@ -1,0 +1,1 @@
+#include "daemon/publisher.h"  // TODO(skeleton): being written

@@ -1,0 +1,1 @@
+#include "daemon/scheduler.h"  // TODO(skeleton): being written

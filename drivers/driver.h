@@ -1,0 +1,90 @@
+#pragma once
+// What every sensor driver is: it knows its chip and nothing of MQTT, SQLite or the loop.
+// A measurement is two-phase so the loop never blocks on a conversion: start() begins it
+// and says how long the chip needs, collect() is called once that time has passed.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "daemon/clock.h"
+#include "daemon/result.h"
+
+namespace sckd {
+
+// One physical quantity a driver reports, in the unit the platform expects.
+struct Quantity {
+  std::string_view name;  // the key under `ids:` in the config, e.g. "temperature"
+  std::string_view unit;  // e.g. "degC", "kPa", "#/0.1L"
+  int defaultId = 0;      // platform sensor id; 0 = none, the config must give one
+  bool genericId = false; // true: defaultId is the closest generic id, not the chip's own
+  int decimals = 2;       // precision published (trailing zeros are trimmed)
+};
+
+struct Sample {
+  std::size_t quantity = 0;  // index into the driver's DriverInfo::quantities
+  double value = 0;
+};
+
+// A measurement can succeed for some quantities and fail for others: the failures are
+// logged and left out of the entry, the samples are published.
+struct Measurement {
+  std::vector<Sample> samples;
+  std::vector<Error> failures;
+};
+
+// What a driver may know about the moment it measures (the sim driver derives its counter
+// from it; chips ignore it).
+struct SampleContext {
+  WallTime recordedAt;
+};
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+  // Begins a measurement; returns the delay before collect() may be called (0: at once).
+  virtual Result<Millis> start(const SampleContext& context) = 0;
+  // Reads the result of the measurement begun by the last successful start().
+  virtual Result<Measurement> collect() = 0;
+};
+
+enum class OptionType { Integer, Number, String, Boolean, Duration };
+
+// A driver-specific config key, validated by the config loader.
+struct OptionSpec {
+  std::string_view key;
+  OptionType type = OptionType::Integer;
+  bool required = false;
+  double min = 0;  // for Integer, Number, Duration (seconds); ignored when min > max
+  double max = -1;
+  std::vector<std::string_view> choices;  // for String: the allowed values, if any
+  std::string_view defaultValue;          // as it would be written in YAML; empty: none
+  std::string_view help;
+};
+
+struct DriverContext {
+  const SensorConfig& sensor;
+  const Clock& clock;
+};
+
+using DriverFactory = std::function<Result<std::unique_ptr<Driver>>(const DriverContext&)>;
+
+struct DriverInfo {
+  std::string_view name;     // `driver:` in the config
+  std::string_view summary;  // one line for `sckd check` and docs
+  bool onI2cBus = false;     // needs `bus:` and `address:`
+  std::vector<int> addresses;  // the addresses the chip can have; the first is the default
+  std::vector<Quantity> quantities;
+  std::vector<OptionSpec> options;
+  DriverFactory create;
+};
+
+// The one table of drivers, in drivers/registry.cpp.
+const std::vector<DriverInfo>& driverRegistry();
+const DriverInfo* findDriver(std::string_view name);
+
+}  // namespace sckd

@@ -1,0 +1,1 @@
+#include "drivers/driver.h"  // TODO(skeleton): being written
