@@ -15,6 +15,8 @@
 
 namespace sckd {
 
+struct DriverInfo;  // drivers/driver.h, which includes this header
+
 inline constexpr std::string_view kDefaultConfigPath = "/etc/sckd.yaml";
 inline constexpr std::string_view kSystemTrustStore = "/etc/ssl/certs/ca-certificates.crt";
 
@@ -77,7 +79,12 @@ struct Config {
 // per line, each as "file:line:column: key.path: what is wrong".
 Result<Config> loadConfig(const std::string& path);
 // The same, from text already in memory; `fileName` only labels the messages.
+// A relative outbox.path (or platform.ca_file) is resolved against fileName's directory.
 Result<Config> parseConfig(std::string_view text, std::string_view fileName);
+// The same against another driver table than driverRegistry(): tests use it to check the
+// rules for bus drivers and multi-quantity drivers without depending on real chip drivers.
+Result<Config> parseConfig(std::string_view text, std::string_view fileName,
+                           const std::vector<DriverInfo>& drivers);
 
 // "/etc/sckd.yaml" unless SCKD_CONFIG is set.
 std::string defaultConfigPath();

@@ -9,7 +9,8 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <queue>
+#include <optional>
+#include <set>
 #include <vector>
 
 #include "daemon/clock.h"
@@ -31,7 +32,9 @@ class EventLoop {
 
   Status watch(int fd, bool readable, bool writable, FdHandler handler);
   Status modify(int fd, bool readable, bool writable);
-  void unwatch(int fd);  // safe to call from inside that fd's own handler
+  // Safe to call from inside any handler, that fd's own included. Call it before closing
+  // the fd: a closed fd whose file is still open elsewhere (dup, fork) stays in epoll.
+  void unwatch(int fd);
 
   // Runs `callback` once, at or after `deadline` (CLOCK_MONOTONIC, as MonoClock).
   TimerId addTimer(MonoTime deadline, std::function<void()> callback);
@@ -48,12 +51,17 @@ class EventLoop {
   void rearmTimerFd();
   void runDueTimers();
   void drainSignals();
+  void dispatchFd(int fd, std::uint32_t events);
+  void compactTimerHeap();
 
   int epollFd_ = -1;
   int timerFd_ = -1;
   int signalFd_ = -1;
   bool stopping_ = false;
   std::map<int, std::shared_ptr<FdHandler>> fds_;
+  // Fds unwatched while the current epoll batch is dispatched: their remaining events in
+  // the batch are stale (the number may even be reused by a new watch already).
+  std::set<int> unwatchedInBatch_;
   struct Timer {
     MonoTime deadline;
     TimerId id;
@@ -61,9 +69,12 @@ class EventLoop {
       return deadline != other.deadline ? deadline > other.deadline : id > other.id;
     }
   };
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timerHeap_;
-  std::map<TimerId, std::function<void()>> timerCallbacks_;
+  // A min-heap (std::push_heap with std::greater) rather than a priority_queue, so that
+  // cancelled entries can be purged when they pile up.
+  std::vector<Timer> timerHeap_;
+  std::map<TimerId, std::function<void()>> timerCallbacks_;  // absent: ran or cancelled
   TimerId nextTimerId_ = 1;
+  std::optional<MonoTime> armedDeadline_;  // what the timerfd is armed for, if anything
   std::map<int, std::function<void()>> signalHandlers_;
 };
 

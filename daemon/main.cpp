@@ -1,8 +1,4 @@
-#include <cstdio>
+// sckd: everything but this line lives in the core library, so tests exercise it all.
+#include "daemon/cli.h"
 
-#include "sckd_version.h"
-
-int main() {
-  std::printf("sckd %s\n", SCKD_VERSION);
-  return 0;
-}
+int main(int argc, char** argv) { return sckd::runCli(argc, argv); }

@@ -66,14 +66,36 @@ class MqttClient {
   const std::string& lastLibraryError() const { return lastLibraryError_; }
 
  private:
+  friend struct MqttLibraryHooks;  // the C callbacks libmosquitto calls
+
   MqttClient(MqttSettings settings, Callbacks callbacks);
-  void handleResult(int rc, std::string_view during);
+  Status setUpHandle();
+  // After every library call: reports a failure the library returned without calling
+  // back, and destroys a handle whose release was asked for inside a callback.
+  void handleResult(int rc);
+  std::string reasonFor(int rc, int savedErrno) const;
+  // Tells the owner once per attempt; later reports for the same attempt are dropped.
+  void reportDown(const std::string& reason);
+  void releaseHandle();
+  // libmosquitto 2.0.11 with TLS and a TCP connect still in progress neither sends the
+  // ClientHello when the socket becomes writable nor notices a failed connect, and asks for
+  // EPOLLOUT throughout the handshake (a busy loop). These drive that phase themselves.
+  bool tlsHandshaking() const { return settings_.tls && attemptLive_ && !connected_; }
+  bool tcpEstablished() const;
+  bool tcpFailed();  // reports the failure when the pending TCP connect was refused
 
   MqttSettings settings_;
   Callbacks callbacks_;
   struct mosquitto* mosq_ = nullptr;
   bool connected_ = false;
+  bool attemptLive_ = false;    // an attempt or connection not yet reported down
+  bool quiet_ = false;          // disconnect() asked: no callbacks for the goodbye
+  int inLibrary_ = 0;           // depth of library calls: the handle must outlive them
+  bool releasePending_ = false;
+  std::string refusal_;         // CONNACK refusal text, reported with the disconnect
+  std::string pendingFailure_;  // a publish found the socket broken: report it next
   std::string lastLibraryError_;
+  std::string tlsError_;        // the library's certificate/OpenSSL text of this attempt
 };
 
 }  // namespace sckd

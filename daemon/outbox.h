@@ -11,8 +11,7 @@
 #include <vector>
 
 #include "daemon/result.h"
-
-struct sqlite3;
+#include "daemon/sqlite_handle.h"
 
 namespace sckd {
 
@@ -73,15 +72,19 @@ class Outbox {
   const std::string& path() const { return path_; }
 
  private:
-  Outbox(std::string path, std::uint64_t maxSize, sqlite3* db);
+  struct Statements;
+  Outbox(std::string path, std::uint64_t maxSize, SqliteDb db);
   Status prepare();
   Status enforceMaxSize();
+  Result<std::uint64_t> usedBytes();  // pages in use plus the WAL
+  bool checkpoint();                   // folds the WAL back; false if a reader pinned it
+  Status evictOldest(std::uint64_t rows);
 
   std::string path_;
   std::uint64_t maxSize_;
-  sqlite3* db_;  // owned; closed in the destructor (prepared statements live in Impl)
-  struct Statements;
+  SqliteDb db_;  // declared before statements_, so the statements are finalized first
   std::unique_ptr<Statements> statements_;
+  std::int64_t pageSize_ = 4096;
   std::uint64_t queued_ = 0;
   std::uint64_t droppedSinceTake_ = 0;
 };

@@ -1,1 +1,101 @@
-#include "daemon/publisher.h"  // TODO(skeleton): being written
+#include "daemon/publisher.h"
+
+#include <algorithm>
+#include <span>
+#include <utility>
+
+#include "daemon/log.h"
+#include "daemon/payload.h"
+
+namespace sckd {
+
+Publisher::Publisher(Outbox& outbox, const Clock& clock, Settings settings)
+    : outbox_(outbox), clock_(clock), settings_(settings) {
+  settings_.maxInFlight = std::max<std::size_t>(settings_.maxInFlight, 1);
+  settings_.fetchBatch = std::max<std::size_t>(settings_.fetchBatch, 1);
+}
+
+void Publisher::connectionUp() {
+  up_ = true;
+  cursor_ = 0;
+  inFlight_.clear();
+  cache_.clear();
+  cacheStart_ = 0;
+}
+
+void Publisher::connectionDown() {
+  up_ = false;
+  inFlight_.clear();
+  cache_.clear();
+  cacheStart_ = 0;
+}
+
+bool Publisher::refill() {
+  if (cacheStart_ < cache_.size()) return true;
+  cache_.clear();
+  cacheStart_ = 0;
+  Result<std::vector<StoredReading>> rows = outbox_.fetchAfter(cursor_, settings_.fetchBatch);
+  if (!rows.ok()) {
+    log::error(log::Category::Outbox, "reading queued readings: " + rows.error().message);
+    return false;
+  }
+  cache_ = std::move(*rows);
+  return !cache_.empty();
+}
+
+std::optional<MonoTime> Publisher::pump(const SendFn& send) {
+  const auto spacing = settings_.maxMessagesPerSecond > 0
+                           ? std::chrono::duration_cast<MonoClock::duration>(std::chrono::seconds(1)) /
+                                 settings_.maxMessagesPerSecond
+                           : MonoClock::duration::zero();
+  while (up_ && inFlight_.size() < settings_.maxInFlight) {
+    const MonoTime now = clock_.monotonic();
+    if (spacing > MonoClock::duration::zero() && now < nextSendAllowed_) {
+      // Only worth a timer if there is something to send.
+      if (!refill()) return std::nullopt;
+      return nextSendAllowed_;
+    }
+    if (!refill()) return std::nullopt;
+    // The cache ends at a fetch boundary, so a message never straddles two fetches: at
+    // worst a message is smaller than it could have been.
+    std::span<const StoredReading> rows(cache_.data() + cacheStart_, cache_.size() - cacheStart_);
+    std::optional<BuiltMessage> msg = buildMessage(rows, settings_.maxEntriesPerMessage);
+    if (!msg) return std::nullopt;
+    Result<int> mid = send(msg->payload);
+    if (!mid.ok()) {
+      // Connection trouble: the rows stay queued and go again after the reconnect.
+      log::warning(log::Category::Mqtt, "publish failed, waiting for the connection: " + mid.error().message);
+      connectionDown();
+      return std::nullopt;
+    }
+    if (!up_) return std::nullopt;  // the send itself reported the connection gone
+    inFlight_[*mid] = InFlight{msg->firstRowId, msg->lastRowId, msg->readings};
+    cursor_ = msg->lastRowId;
+    cacheStart_ += msg->readings;
+    if (spacing > MonoClock::duration::zero()) {
+      // Spacing from the later of "now" and the previous slot: an idle spell earns no burst.
+      nextSendAllowed_ = std::max(now, nextSendAllowed_) + spacing;
+    }
+  }
+  return std::nullopt;
+}
+
+void Publisher::acknowledged(int mid) {
+  auto it = inFlight_.find(mid);
+  if (it == inFlight_.end()) return;  // a late PUBACK from an earlier connection
+  const InFlight done = it->second;
+  inFlight_.erase(it);
+  const WallTime now = clock_.wall();
+  Status ok = outbox_.acknowledge(done.firstRowId, done.lastRowId, toUnixSeconds(now));
+  if (!ok.ok()) {
+    // At-least-once: the rows stay queued and are sent again after the next reconnect.
+    log::error(log::Category::Outbox, "removing delivered readings " + std::to_string(done.firstRowId) +
+                                          ".." + std::to_string(done.lastRowId) + ": " + ok.error().message);
+    return;
+  }
+  ++acknowledgedMessages_;
+  acknowledgedReadings_ += done.readings;
+  lastDelivery_ = now;
+}
+
+}  // namespace sckd

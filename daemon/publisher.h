@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "daemon/clock.h"
 #include "daemon/outbox.h"
@@ -56,12 +57,18 @@ class Publisher {
     std::size_t readings;
   };
 
+  // Makes sure cache_ holds unsent rows after cursor_; false when there are none.
+  bool refill();
+
   Outbox& outbox_;
   const Clock& clock_;
   Settings settings_;
   bool up_ = false;
   std::int64_t cursor_ = 0;  // highest row id already sent on this connection
   std::map<int, InFlight> inFlight_;
+  // Rows fetched but not yet sent, from cacheStart_: one query serves many messages.
+  std::vector<StoredReading> cache_;
+  std::size_t cacheStart_ = 0;
   MonoTime nextSendAllowed_{};
   std::uint64_t acknowledgedMessages_ = 0;
   std::uint64_t acknowledgedReadings_ = 0;

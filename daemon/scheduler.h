@@ -32,10 +32,15 @@ class Scheduler {
     Seconds interval;
     MonoTime next;
   };
-  MonoTime nextAligned(Seconds interval) const;
+  MonoTime nextAligned(Seconds interval);
 
   const Clock& clock_;
   std::vector<Entry> entries_;
+  // One wall<->monotonic correspondence, read when the first sensor is added: converting
+  // every sensor through the same pair makes sensors with coinciding aligned instants get
+  // exactly equal deadlines (two separate clock reads would differ by nanoseconds).
+  MonoTime anchorMono_{};
+  WallTime anchorWall_{};
 };
 
 }  // namespace sckd

@@ -1,0 +1,18 @@
+#pragma once
+// Shared between the config loader's translation units; not part of the interface.
+
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "config/config.h"
+#include "config/yaml_reader.h"
+#include "drivers/driver.h"
+
+namespace sckd::config_detail {
+
+// Reads `sensors:` (the field, absent when the key is missing) into config.sensors.
+void readSensors(const std::optional<Field>& field, SourcePos rootPos,
+                 const std::vector<DriverInfo>& drivers, Config& config, Diagnostics& diag);
+
+}  // namespace sckd::config_detail

@@ -1,0 +1,371 @@
+// The `sensors:` list: common keys, bus and address, platform ids and driver options, then
+// the rules across sensors (unique names, one sensor per platform id).
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+
+#include "config/config_internal.h"
+#include "config/units.h"
+
+namespace sckd::config_detail {
+namespace {
+
+constexpr int kDefaultBus = 1;
+constexpr std::size_t kMaxNameLength = 64;
+constexpr std::int64_t kMaxPlatformId = std::numeric_limits<int>::max();
+
+// Where each quantity's platform id came from, for the duplicate-id message.
+struct SensorExtra {
+  std::string label;  // "sensors[indoor]" or "sensors[2]"
+  std::map<std::string, std::pair<SourcePos, std::string>, std::less<>> idOrigin;  // pos, path
+  SourcePos namePos;
+  bool defaultName = false;
+};
+
+bool validName(const std::string& name) {
+  if (name.empty() || name.size() > kMaxNameLength) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string hexAddress(int address) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%02x", address);
+  return buf;
+}
+
+std::string positionText(SourcePos pos) {
+  return "line " + std::to_string(pos.line) + ", column " + std::to_string(pos.column);
+}
+
+const DriverInfo* lookup(const std::vector<DriverInfo>& drivers, std::string_view name) {
+  for (const DriverInfo& d : drivers) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+std::vector<std::string_view> driverNames(const std::vector<DriverInfo>& drivers) {
+  std::vector<std::string_view> names;
+  for (const DriverInfo& d : drivers) names.push_back(d.name);
+  return names;
+}
+
+std::optional<OptionValue> readOption(const Field& f, const OptionSpec& spec,
+                                      Diagnostics& diag) {
+  bool ranged = spec.min <= spec.max;
+  switch (spec.type) {
+    case OptionType::Integer: {
+      std::int64_t lo = ranged ? static_cast<std::int64_t>(std::ceil(spec.min))
+                               : std::numeric_limits<std::int64_t>::min();
+      std::int64_t hi = ranged ? static_cast<std::int64_t>(std::floor(spec.max))
+                               : std::numeric_limits<std::int64_t>::max();
+      if (auto v = readInt(f, lo, hi, diag)) return OptionValue{*v};
+      return std::nullopt;
+    }
+    case OptionType::Number: {
+      auto lo = ranged ? std::optional<double>(spec.min) : std::nullopt;
+      auto hi = ranged ? std::optional<double>(spec.max) : std::nullopt;
+      if (auto v = readNumber(f, lo, hi, diag)) return OptionValue{*v};
+      return std::nullopt;
+    }
+    case OptionType::Boolean:
+      if (auto v = readBool(f, diag)) return OptionValue{*v};
+      return std::nullopt;
+    case OptionType::Duration: {
+      std::int64_t lo = ranged ? static_cast<std::int64_t>(std::ceil(spec.min)) : 0;
+      std::int64_t hi = ranged ? static_cast<std::int64_t>(std::floor(spec.max))
+                               : std::numeric_limits<std::int64_t>::max();
+      if (auto v = readDuration(f, lo, hi, diag)) return OptionValue{*v};
+      return std::nullopt;
+    }
+    case OptionType::String: {
+      auto v = readString(f, diag);
+      if (!v) return std::nullopt;
+      if (!spec.choices.empty() &&
+          std::find(spec.choices.begin(), spec.choices.end(), *v) == spec.choices.end()) {
+        std::string what = quoted(*v) + " is not one of: " + joinNames(spec.choices);
+        if (auto s = suggest(*v, spec.choices)) what += "; did you mean '" + std::string(*s) + "'?";
+        diag.add(f.pos, f.path, what);
+        return std::nullopt;
+      }
+      return OptionValue{*v};
+    }
+  }
+  return std::nullopt;
+}
+
+// A driver's default, written as YAML, goes through the same checks as user input.
+std::optional<OptionValue> readDefault(const OptionSpec& spec, const std::string& path,
+                                       SourcePos pos, Diagnostics& diag) {
+  Diagnostics local("");
+  std::optional<OptionValue> value;
+  try {
+    YAML::Node node = YAML::Load(std::string(spec.defaultValue));
+    value = readOption(Field{node, path, pos}, spec, local);
+  } catch (const YAML::Exception&) {
+    value.reset();
+  }
+  if (!value) {
+    diag.add(pos, path, "internal error: the driver's default " + quoted(spec.defaultValue) +
+                            " is invalid; set this option explicitly");
+  }
+  return value;
+}
+
+void readBusAddress(const YAML::Node& entry, const std::string& label, SourcePos entryPos,
+                    const DriverInfo& info, SensorConfig& s, Diagnostics& diag) {
+  std::optional<Field> bus = findField(entry, label, "bus");
+  std::optional<Field> address = findField(entry, label, "address");
+  if (!info.onI2cBus) {
+    for (const auto& f : {bus, address}) {
+      if (f) {
+        diag.add(f->pos, f->path,
+                 "driver '" + std::string(info.name) +
+                     "' is not on an I2C bus, so it takes no `bus:` or `address:`");
+      }
+    }
+    return;
+  }
+  s.bus = kDefaultBus;
+  if (bus) {
+    if (auto v = readInt(*bus, 0, 255, diag)) s.bus = static_cast<int>(*v);
+  }
+  if (!info.addresses.empty()) s.address = info.addresses.front();
+  if (address) {
+    std::string allowed;
+    for (int a : info.addresses) allowed += (allowed.empty() ? "" : ", ") + hexAddress(a);
+    if (auto v = readInt(*address, 0, 0x7f, diag)) {
+      bool ok = info.addresses.empty() ||
+                std::find(info.addresses.begin(), info.addresses.end(), *v) !=
+                    info.addresses.end();
+      if (ok) {
+        s.address = static_cast<int>(*v);
+      } else {
+        diag.add(address->pos, address->path,
+                 hexAddress(static_cast<int>(*v)) + " is not an address a " +
+                     std::string(info.name) + " can have; allowed: " + allowed);
+      }
+    }
+  } else if (!s.address) {
+    diag.add(entryPos, label + ".address", "missing: the I2C address of the chip, e.g. 0x44");
+  }
+}
+
+void readIds(const YAML::Node& entry, const std::string& label, SourcePos entryPos,
+             const DriverInfo& info, SensorConfig& s, SensorExtra& extra, Diagnostics& diag) {
+  std::vector<std::string_view> quantityNames;
+  for (const Quantity& q : info.quantities) quantityNames.push_back(q.name);
+  std::optional<Field> ids = findField(entry, label, "ids");
+  std::optional<Field> id = findField(entry, label, "id");
+
+  if (id && ids) {
+    diag.add(id->pos, id->path, "give either `id:` or `ids:`, not both");
+  } else if (id && info.quantities.size() != 1) {
+    diag.add(id->pos, id->path,
+             "`id:` is only for drivers with one quantity; '" + std::string(info.name) +
+                 "' has " + std::to_string(info.quantities.size()) + " (" +
+                 joinNames(quantityNames) + "): use `ids: {" +
+                 std::string(quantityNames.empty() ? "" : quantityNames.front()) + ": N, ...}`");
+  } else if (id) {
+    if (auto v = readInt(*id, 1, kMaxPlatformId, diag)) {
+      std::string q(info.quantities.front().name);
+      s.ids[q] = static_cast<int>(*v);
+      extra.idOrigin[q] = {id->pos, id->path};
+    }
+  }
+  if (ids && !ids->node.IsNull() &&
+      checkKeys(ids->node, ids->path, ids->pos, quantityNames, true, diag)) {
+    for (std::string_view q : quantityNames) {
+      if (auto f = findField(ids->node, ids->path, q)) {
+        if (auto v = readInt(*f, 1, kMaxPlatformId, diag)) {
+          s.ids[std::string(q)] = static_cast<int>(*v);
+          extra.idOrigin[std::string(q)] = {f->pos, f->path};
+        }
+      }
+    }
+  }
+  for (const Quantity& q : info.quantities) {
+    if (s.ids.count(q.name) != 0 || extra.idOrigin.count(q.name) != 0) continue;
+    if (q.defaultId > 0) {
+      s.ids[std::string(q.name)] = q.defaultId;
+      extra.idOrigin[std::string(q.name)] = {entryPos, label + ".ids." + std::string(q.name)};
+      continue;
+    }
+    bool one = info.quantities.size() == 1;
+    // A failed `id:`/`ids:` value was reported already; do not report it twice.
+    if ((one && id) || (!one && ids)) {
+      if (auto f = one ? id : findField(ids->node, ids->path, q.name)) continue;
+    }
+    std::string hint = one ? "add `id: N`" : "add `ids: {" + std::string(q.name) + ": N}`";
+    diag.add(entryPos, one ? label + ".id" : label + ".ids." + std::string(q.name),
+             "needs a platform id: " + hint +
+                 " with the platform's sensor id for this quantity (driver '" +
+                 std::string(info.name) + "' has no default)");
+  }
+}
+
+void readOptions(const YAML::Node& entry, const std::string& label, SourcePos entryPos,
+                 const DriverInfo& info, SensorConfig& s, Diagnostics& diag) {
+  for (const OptionSpec& spec : info.options) {
+    std::string path = label + "." + std::string(spec.key);
+    std::optional<OptionValue> value;
+    if (auto f = findField(entry, label, spec.key); f && !f->node.IsNull()) {
+      value = readOption(*f, spec, diag);
+      if (!value) continue;
+    } else if (!spec.defaultValue.empty()) {
+      value = readDefault(spec, path, entryPos, diag);
+    } else if (spec.required) {
+      std::string what = "missing: driver '" + std::string(info.name) + "' needs it";
+      if (!spec.help.empty()) what += " (" + std::string(spec.help) + ")";
+      diag.add(f ? f->pos : entryPos, path, what);
+    }
+    if (value) s.options.emplace(std::string(spec.key), std::move(*value));
+  }
+}
+
+void readSensor(const YAML::Node& entry, std::size_t index,
+                const std::vector<DriverInfo>& drivers, SensorConfig& s, SensorExtra& extra,
+                Diagnostics& diag) {
+  s.pos = toPos(entry.Mark());
+  std::string label = "sensors[" + std::to_string(index) + "]";
+  std::optional<Field> name = findField(entry, label, "name");
+  if (name && name->node.IsScalar() && validName(name->node.Scalar())) {
+    label = "sensors[" + name->node.Scalar() + "]";
+    name = findField(entry, label, "name");
+  }
+  extra.label = label;
+
+  std::optional<Field> driverField = findField(entry, label, "driver");
+  const DriverInfo* info = nullptr;
+  std::vector<std::string_view> available = driverNames(drivers);
+  if (!driverField || driverField->node.IsNull()) {
+    diag.add(driverField ? driverField->pos : s.pos, label + ".driver",
+             "missing: which driver reads this sensor; available: " + joinNames(available));
+  } else if (auto d = readString(*driverField, diag)) {
+    info = lookup(drivers, *d);
+    if (info == nullptr) {
+      std::string what = "unknown driver " + quoted(*d);
+      if (auto sug = suggest(*d, available)) what += "; did you mean '" + std::string(*sug) + "'?";
+      what += " (available: " + joinNames(available) + ")";
+      diag.add(driverField->pos, driverField->path, what);
+    } else {
+      s.driver = *d;
+    }
+  }
+
+  std::vector<std::string_view> known{"name", "driver", "interval", "bus", "address", "ids", "id"};
+  if (info != nullptr) {
+    for (const OptionSpec& o : info->options) known.push_back(o.key);
+  }
+  // Without a driver there is no telling which other keys are right.
+  checkKeys(entry, label, s.pos, known, info != nullptr, diag);
+
+  if (name) {
+    auto n = readString(*name, diag);
+    if (n && !validName(*n)) {
+      diag.add(name->pos, name->path,
+               "expected 1 to 64 characters of letters, digits, '_', '.' or '-', got " +
+                   quoted(*n));
+    } else if (n) {
+      s.name = *n;
+    }
+    extra.namePos = name->pos;
+  }
+  if (auto f = findField(entry, label, "interval")) {
+    if (auto v = readDuration(*f, 1, 86400, diag)) s.interval = std::chrono::seconds(*v);
+  }
+  if (info == nullptr) return;
+
+  readBusAddress(entry, label, s.pos, *info, s, diag);
+  readIds(entry, label, s.pos, *info, s, extra, diag);
+  readOptions(entry, label, s.pos, *info, s, diag);
+
+  if (!name) {
+    extra.defaultName = true;
+    extra.namePos = s.pos;
+    if (info->onI2cBus && s.bus && s.address) {
+      s.name = s.driver + "-" + std::to_string(*s.bus) + "-" + hexAddress(*s.address);
+    } else {
+      s.name = s.driver + "-" + std::to_string(index + 1);
+    }
+  }
+}
+
+void checkAcrossSensors(const std::vector<SensorConfig>& sensors,
+                        const std::vector<SensorExtra>& extras, Diagnostics& diag) {
+  std::map<std::string, std::size_t, std::less<>> names;
+  std::map<int, std::pair<std::size_t, std::string>> ids;  // id -> sensor, quantity
+  for (std::size_t i = 0; i < sensors.size(); ++i) {
+    const SensorConfig& s = sensors[i];
+    if (s.name.empty()) continue;
+    auto [it, fresh] = names.emplace(s.name, i);
+    if (!fresh) {
+      std::string what = quoted(s.name) + " is already the name of the sensor at " +
+                         positionText(extras[it->second].namePos) +
+                         "; sensor names must be unique";
+      if (extras[i].defaultName) what += " (it is this sensor's default name: set `name:`)";
+      diag.add(extras[i].namePos, extras[i].label + ".name", what);
+    }
+    for (const auto& [quantity, id] : s.ids) {
+      auto [other, added] = ids.emplace(id, std::pair{i, quantity});
+      if (added) continue;
+      const SensorConfig& first = sensors[other->second.first];
+      auto origin = extras[i].idOrigin.find(quantity);
+      SourcePos pos = origin != extras[i].idOrigin.end() ? origin->second.first : s.pos;
+      std::string path = origin != extras[i].idOrigin.end() ? origin->second.second
+                                                            : extras[i].label;
+      diag.add(pos, path,
+               "platform id " + std::to_string(id) + " is published by both sensor " +
+                   quoted(first.name) + " (" + positionText(first.pos) + ") and sensor " +
+                   quoted(s.name) +
+                   ": the platform keeps one value per id and second, so one would silently "
+                   "overwrite the other; give each its own id");
+    }
+  }
+}
+
+}  // namespace
+
+void readSensors(const std::optional<Field>& field, SourcePos rootPos,
+                 const std::vector<DriverInfo>& drivers, Config& config, Diagnostics& diag) {
+  const std::string example = " (e.g. `- driver: sim` with `id: 55`)";
+  if (!field) {
+    diag.add(rootPos, "sensors", "missing: list at least one sensor" + example);
+    return;
+  }
+  if (field->node.IsNull() || (field->node.IsSequence() && field->node.size() == 0)) {
+    diag.add(field->pos, field->path, "empty: list at least one sensor" + example);
+    return;
+  }
+  if (!field->node.IsSequence()) {
+    diag.add(field->pos, field->path,
+             "expected a list of sensors (each starting with `- `), got " +
+                 describeKind(field->node));
+    return;
+  }
+  std::vector<SensorExtra> extras;
+  std::size_t next = 0;
+  for (const YAML::Node& entry : field->node) {
+    std::size_t index = next++;
+    if (!entry.IsMap()) {
+      diag.add(toPos(entry.Mark()), "sensors[" + std::to_string(index) + "]",
+               "expected a map with at least `driver:`, got " + describeKind(entry));
+      continue;
+    }
+    SensorConfig s;
+    SensorExtra extra;
+    readSensor(entry, index, drivers, s, extra, diag);
+    config.sensors.push_back(std::move(s));
+    extras.push_back(std::move(extra));
+  }
+  checkAcrossSensors(config.sensors, extras, diag);
+}
+
+}  // namespace sckd::config_detail

@@ -1,0 +1,219 @@
+#include "daemon/daemon.h"
+
+#include <csignal>
+
+#include "daemon/log.h"
+#include "daemon/notify.h"
+#include "daemon/sensor_setup.h"
+#include "sckd_version.h"
+
+namespace sckd {
+namespace {
+
+constexpr auto kStatusPeriod = Seconds(5);
+
+std::string readingsTopic(const std::string& token) { return "device/sck/" + token + "/readings"; }
+
+MqttSettings mqttSettings(const PlatformConfig& platform) {
+  MqttSettings settings;
+  settings.host = platform.host;
+  settings.port = platform.port;
+  settings.tls = platform.tls;
+  settings.caFile = platform.caFile;
+  settings.clientId = platform.clientId;
+  settings.keepaliveSeconds = static_cast<int>(platform.keepalive.count());
+  return settings;
+}
+
+std::string ageText(std::int64_t seconds) {
+  if (seconds < 120) return std::to_string(seconds) + " s";
+  if (seconds < 7200) return std::to_string(seconds / 60) + " min";
+  if (seconds < 172800) return std::to_string(seconds / 3600) + " h";
+  return std::to_string(seconds / 86400) + " days";
+}
+
+// One journal entry per config problem, each with its own file:line:column.
+void logEachLine(std::string_view text) {
+  while (!text.empty()) {
+    auto end = text.find('\n');
+    log::error(log::Category::Config, text.substr(0, end));
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+}
+
+}  // namespace
+
+Daemon::Session::~Session() = default;
+
+int Daemon::run(const std::string& configPath) {
+  // Before anything else, so every later thread (libraries may start some) inherits the
+  // blocked mask and signals reach only our signalfd.
+  std::signal(SIGPIPE, SIG_IGN);
+  Result<Config> config = loadConfig(configPath);
+  if (!config.ok()) {
+    log::error(log::Category::Config, "invalid configuration, not starting:");
+    logEachLine(config.error().message);
+    return kExitConfig;
+  }
+  static SystemClock clock;
+  Daemon daemon(configPath, clock);
+  return daemon.start(std::move(*config));
+}
+
+int Daemon::start(Config config) {
+  log::setSecret(config.platform.token);
+  Result<std::unique_ptr<EventLoop>> loop = EventLoop::create({SIGTERM, SIGINT, SIGHUP});
+  if (!loop.ok()) {
+    log::error(log::Category::Loop, "cannot start the event loop: " + loop.error().message);
+    return kExitRuntime;
+  }
+  loop_ = std::move(*loop);
+  timers_ = std::make_unique<LoopTimers>(*loop_);
+  if (Status opened = openOutbox(config); !opened.ok()) {
+    log::error(log::Category::Outbox, opened.error().message);
+    return kExitRuntime;
+  }
+  config_ = std::move(config);
+  log::notice(log::Category::Loop,
+              std::string("sckd ") + SCKD_VERSION + " starting: " +
+                  std::to_string(config_.sensors.size()) + " sensors, outbox " +
+                  outbox_->path() + " (" + std::to_string(outbox_->queuedCount()) +
+                  " readings queued), broker " + config_.platform.host + ":" +
+                  std::to_string(config_.platform.port) + (config_.platform.tls ? " (TLS)" : "") +
+                  ", device token " + log::maskSecret(config_.platform.token));
+  session_ = startSession(config_);
+
+  loop_->onSignal(SIGTERM, [this] { shutdown(); });
+  loop_->onSignal(SIGINT, [this] { shutdown(); });
+  loop_->onSignal(SIGHUP, [this] { reload(); });
+  armStatusTimer();
+  if (auto interval = notify::watchdogInterval()) armWatchdog(*interval);
+  notify::ready();
+  updateStatus();
+
+  Status ran = loop_->run();
+  session_.reset();  // sampler, connection (clean DISCONNECT), publisher
+  outbox_.reset();
+  if (!ran.ok()) {
+    log::error(log::Category::Loop, "event loop failed: " + ran.error().message);
+    return kExitRuntime;
+  }
+  log::notice(log::Category::Loop, "stopped");
+  return kExitOk;
+}
+
+Status Daemon::openOutbox(const Config& config) {
+  Result<std::unique_ptr<Outbox>> outbox = Outbox::open(config.outbox.path, config.outbox.maxSize);
+  if (!outbox.ok()) return withContext("cannot open the outbox " + config.outbox.path, outbox.error());
+  outbox_ = std::move(*outbox);
+  if (Result<OutboxStats> stats = outbox_->stats(); stats.ok()) {
+    lastDeliveryAt_ = stats->lastDeliveryAt;
+  }
+  return {};
+}
+
+std::unique_ptr<Daemon::Session> Daemon::startSession(const Config& config) {
+  auto session = std::make_unique<Session>();
+  Publisher::Settings publishSettings;
+  publishSettings.maxEntriesPerMessage = static_cast<std::size_t>(config.publish.maxReadingsPerMessage);
+  publishSettings.maxMessagesPerSecond = config.publish.maxMessagesPerSecond;
+  session->publisher = std::make_unique<Publisher>(*outbox_, clock_, publishSettings);
+  session->connection = std::make_unique<Connection>(*loop_, clock_, mqttSettings(config.platform),
+                                                     readingsTopic(config.platform.token),
+                                                     *session->publisher);
+
+  std::vector<Sampler::Sensor> sensors;
+  for (const SensorConfig& sensorConfig : config.sensors) {
+    Result<Sampler::Sensor> sensor = createSensor(sensorConfig, clock_);
+    if (!sensor.ok()) {
+      // One broken sensor must not silence the others: it is left out and said loudly.
+      log::error(log::Category::Driver, sensor.error().message + "; this sensor is not read");
+      continue;
+    }
+    sensors.push_back(std::move(*sensor));
+  }
+  session->sampler = std::make_unique<Sampler>(*timers_, clock_, *outbox_, config.clock.requireSync,
+                                               std::move(sensors));
+  Connection* connection = session->connection.get();
+  session->sampler->setCommittedCallback([connection] { connection->kick(); });
+  session->connection->start();
+  session->sampler->start();
+  return session;
+}
+
+void Daemon::reload() {
+  notify::reloading();
+  log::notice(log::Category::Config, "SIGHUP: reloading " + configPath_);
+  Result<Config> fresh = loadConfig(configPath_);
+  if (!fresh.ok()) {
+    log::error(log::Category::Config,
+               "new configuration is invalid; keeping the running one (CONFIG_RELOAD_FAILED):");
+    logEachLine(fresh.error().message);
+    notify::ready();
+    updateStatus();
+    return;
+  }
+  session_.reset();
+  if (fresh->outbox.path != config_.outbox.path || fresh->outbox.maxSize != config_.outbox.maxSize) {
+    std::unique_ptr<Outbox> previous = std::move(outbox_);
+    if (Status opened = openOutbox(*fresh); !opened.ok()) {
+      log::error(log::Category::Outbox, opened.error().message + "; keeping the previous outbox " +
+                                            previous->path());
+      outbox_ = std::move(previous);
+      fresh->outbox = config_.outbox;
+    }
+  }
+  config_ = std::move(*fresh);
+  log::setSecret(config_.platform.token);
+  session_ = startSession(config_);
+  log::notice(log::Category::Config, "configuration reloaded: " +
+                                         std::to_string(config_.sensors.size()) + " sensors");
+  notify::ready();
+  updateStatus();
+}
+
+void Daemon::shutdown() {
+  log::notice(log::Category::Loop, "stopping");
+  notify::stopping();
+  loop_->stop();
+}
+
+void Daemon::updateStatus() {
+  if (!session_ || !outbox_) return;
+  Sampler::Health health = session_->sampler->health();
+  std::string text = std::to_string(health.ok) + " sensors ok";
+  if (health.failing > 0) text += ", " + std::to_string(health.failing) + " failing";
+  text += "; " + std::to_string(outbox_->queuedCount()) + " readings queued";
+  if (auto delivered = session_->publisher->lastDelivery()) {
+    lastDeliveryAt_ = toUnixSeconds(*delivered);
+  }
+  if (lastDeliveryAt_) {
+    std::int64_t age = std::max<std::int64_t>(0, toUnixSeconds(clock_.wall()) - *lastDeliveryAt_);
+    text += "; last delivery " + ageText(age) + " ago";
+  } else {
+    text += "; nothing delivered yet";
+  }
+  text += "; " + session_->connection->describe();
+  if (text != lastStatus_) {
+    notify::status(text);
+    lastStatus_ = text;
+  }
+}
+
+void Daemon::armStatusTimer() {
+  loop_->addTimer(clock_.monotonic() + kStatusPeriod, [this] {
+    updateStatus();
+    armStatusTimer();
+  });
+}
+
+void Daemon::armWatchdog(Millis interval) {
+  // Sent from a loop timer, so a wedged loop stops the keep-alives and systemd restarts us.
+  loop_->addTimer(clock_.monotonic() + interval, [this, interval] {
+    notify::watchdog();
+    armWatchdog(interval);
+  });
+}
+
+}  // namespace sckd

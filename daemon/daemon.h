@@ -1,0 +1,61 @@
+#pragma once
+// The daemon: wires config, outbox, sensors, MQTT and the loop together, in that order, and
+// takes them down in reverse. SIGTERM/SIGINT stop it cleanly; SIGHUP re-reads the config and
+// swaps it in only if it is entirely valid.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+#include "daemon/clock.h"
+#include "daemon/connection.h"
+#include "daemon/event_loop.h"
+#include "daemon/outbox.h"
+#include "daemon/publisher.h"
+#include "daemon/sampler.h"
+#include "daemon/timers.h"
+
+namespace sckd {
+
+// Exit codes of `sckd run` (interface.md).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitConfig = 1;
+inline constexpr int kExitRuntime = 2;
+
+class Daemon {
+ public:
+  // Runs until SIGTERM/SIGINT; returns the process exit code.
+  static int run(const std::string& configPath);
+
+ private:
+  // What a reload replaces: everything that depends on the config but the outbox file.
+  struct Session {
+    std::unique_ptr<Publisher> publisher;
+    std::unique_ptr<Connection> connection;
+    std::unique_ptr<Sampler> sampler;
+    ~Session();
+  };
+
+  Daemon(std::string configPath, const Clock& clock) : configPath_(std::move(configPath)), clock_(clock) {}
+  int start(Config config);
+  Status openOutbox(const Config& config);
+  std::unique_ptr<Session> startSession(const Config& config);
+  void reload();
+  void shutdown();
+  void updateStatus();
+  void armStatusTimer();
+  void armWatchdog(Millis interval);
+
+  std::string configPath_;
+  const Clock& clock_;
+  Config config_;
+  std::unique_ptr<EventLoop> loop_;
+  std::unique_ptr<LoopTimers> timers_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<Session> session_;
+  std::optional<std::int64_t> lastDeliveryAt_;  // Unix seconds, from the outbox at start
+  std::string lastStatus_;
+};
+
+}  // namespace sckd
