@@ -83,6 +83,8 @@ bool Broker::start(bool tls) {
   conf.close();
   pid_ = fork();
   if (pid_ == 0) {
+    // mosquitto warns on stderr about running as root before it opens its log file.
+    if (std::freopen("/dev/null", "w", stderr) == nullptr) _exit(127);
     execlp("mosquitto", "mosquitto", "-c", (dir_ + "/mosquitto.conf").c_str(),
            static_cast<char*>(nullptr));
     _exit(127);

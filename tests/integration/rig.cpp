@@ -1,0 +1,83 @@
+#include "tests/integration/rig.h"
+
+#include <thread>
+
+namespace sckd::testing {
+
+void sleepFor(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
+
+void IntegrationTest::startBroker(bool tls) {
+  broker_ = TestBroker::start({.tls = tls, .dir = dir_.path()});
+  ASSERT_NE(broker_, nullptr);
+  sub_ = TestSubscriber::start(broker_->port(), "device/sck/+/readings");
+  ASSERT_NE(sub_, nullptr);
+  config_.port = broker_->port();
+  config_.outboxPath = dir_.file("outbox.db");
+}
+
+void IntegrationTest::TearDown() {
+  // The contract: logs show at most the token's first two characters.
+  for (const auto& path : logPaths_) {
+    const std::string log = readFile(path);
+    EXPECT_EQ(log.find(config_.token), std::string::npos)
+        << "the whole token '" << config_.token << "' appears in " << path << ":\n" << log;
+  }
+  if (HasFailure()) {
+    std::fprintf(stderr, "---- sckd logs ----\n%s\n", allLogs().c_str());
+    if (broker_) std::fprintf(stderr, "---- mosquitto log (tail) ----\n%s\n",
+                              broker_->log().substr(broker_->log().size() > 4000
+                                                        ? broker_->log().size() - 4000
+                                                        : 0).c_str());
+  }
+}
+
+void IntegrationTest::writeConfig() {
+  ASSERT_TRUE(writeFile(configPath(), config_.toYaml()));
+}
+
+std::unique_ptr<SckdProcess> IntegrationTest::spawnSckd(const std::vector<std::string>& args) {
+  const std::string log = dir_.file("sckd-" + std::to_string(logPaths_.size()) + ".log");
+  logPaths_.push_back(log);
+  return SckdProcess::spawn(args, log);
+}
+
+std::unique_ptr<SckdProcess> IntegrationTest::startSckd() {
+  return spawnSckd({"run", "--config", configPath()});
+}
+
+bool IntegrationTest::waitForSeconds(const std::vector<int>& ids, std::int64_t from,
+                                     std::int64_t to, std::chrono::milliseconds timeout) {
+  const std::string token = config_.token;
+  return sub_->waitFor(
+      [&](const std::vector<ReceivedMessage>& msgs) {
+        const auto stream = decodeAll(msgs, token);
+        for (int id : ids) {
+          if (countMissing(counterSeconds(stream.readings, id), from, to) > 0) return false;
+        }
+        return true;
+      },
+      timeout);
+}
+
+std::string IntegrationTest::describeMissing(const std::vector<int>& ids, std::int64_t from,
+                                             std::int64_t to) {
+  const auto stream = received();
+  std::string out = "expected every second " + std::to_string(from) + ".." +
+                    std::to_string(to) + "; " + std::to_string(sub_->count()) +
+                    " messages received\n";
+  for (int id : ids) {
+    const auto have = counterSeconds(stream.readings, id);
+    out += "  id " + std::to_string(id) + ": missing [" + missingSeconds(have, from, to) +
+           "], have " + std::to_string(have.size()) + " seconds\n";
+    for (const auto& m : counterMismatches(stream.readings, id)) out += "  " + m + "\n";
+  }
+  return out;
+}
+
+std::string IntegrationTest::allLogs() const {
+  std::string out;
+  for (const auto& path : logPaths_) out += "== " + path + "\n" + readFile(path);
+  return out;
+}
+
+}  // namespace sckd::testing
