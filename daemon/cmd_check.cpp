@@ -16,6 +16,7 @@
 #include "daemon/payload.h"
 #include "daemon/sampler.h"
 #include "daemon/sensor_setup.h"
+#include "drivers/bus/linux_i2c_bus.h"
 
 namespace sckd {
 namespace {
@@ -50,10 +51,10 @@ std::string whereOf(const SensorConfig& s) {
 }
 
 // Takes one reading from one sensor; adds its rows; returns false if anything failed.
-bool checkSensor(const SensorConfig& config, const Clock& clock, std::vector<Row>& rows,
+bool checkSensor(const SensorConfig& config, const Clock& clock, I2cBuses& buses, std::vector<Row>& rows,
                  std::vector<std::string>& notes) {
   Row base{config.name, config.driver, whereOf(config), "", "", "", ""};
-  Result<Sampler::Sensor> sensor = createSensor(config, clock);
+  Result<Sampler::Sensor> sensor = createSensor(config, clock, buses);
   if (!sensor.ok()) {
     base.value = "ERROR: " + sensor.error().message;
     rows.push_back(base);
@@ -188,7 +189,10 @@ int checkCommand(const CheckOptions& options) {
   if (!options.offline) ok = checkBroker(config->platform) && ok;
   std::vector<Row> rows;
   std::vector<std::string> notes;
-  for (const SensorConfig& sensor : config->sensors) ok = checkSensor(sensor, clock, rows, notes) && ok;
+  auto buses = makeLinuxI2cBuses();
+  for (const SensorConfig& sensor : config->sensors) {
+    ok = checkSensor(sensor, clock, *buses, rows, notes) && ok;
+  }
   std::printf("\n");
   printTable(rows);
   for (const std::string& note : notes) std::printf("* %s\n", note.c_str());

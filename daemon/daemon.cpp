@@ -5,6 +5,7 @@
 #include "daemon/log.h"
 #include "daemon/notify.h"
 #include "daemon/sensor_setup.h"
+#include "drivers/bus/linux_i2c_bus.h"
 #include "sckd_version.h"
 
 namespace sckd {
@@ -70,6 +71,7 @@ int Daemon::start(Config config) {
   }
   loop_ = std::move(*loop);
   timers_ = std::make_unique<LoopTimers>(*loop_);
+  buses_ = makeLinuxI2cBuses();
   if (Status opened = openOutbox(config); !opened.ok()) {
     log::error(log::Category::Outbox, opened.error().message);
     return kExitRuntime;
@@ -125,7 +127,7 @@ std::unique_ptr<Daemon::Session> Daemon::startSession(const Config& config) {
 
   std::vector<Sampler::Sensor> sensors;
   for (const SensorConfig& sensorConfig : config.sensors) {
-    Result<Sampler::Sensor> sensor = createSensor(sensorConfig, clock_);
+    Result<Sampler::Sensor> sensor = createSensor(sensorConfig, clock_, *buses_);
     if (!sensor.ok()) {
       // One broken sensor must not silence the others: it is left out and said loudly.
       log::error(log::Category::Driver, sensor.error().message + "; this sensor is not read");

@@ -15,6 +15,7 @@
 #include "daemon/publisher.h"
 #include "daemon/sampler.h"
 #include "daemon/timers.h"
+#include "drivers/bus/i2c_bus.h"
 
 namespace sckd {
 
@@ -52,6 +53,7 @@ class Daemon {
   Config config_;
   std::unique_ptr<EventLoop> loop_;
   std::unique_ptr<LoopTimers> timers_;
+  std::unique_ptr<I2cBuses> buses_;  // before the session: its drivers hold references
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<Session> session_;
   std::optional<std::int64_t> lastDeliveryAt_;  // Unix seconds, from the outbox at start

@@ -10,6 +10,7 @@
 
 namespace sckd {
 
-Result<Sampler::Sensor> createSensor(const SensorConfig& config, const Clock& clock);
+Result<Sampler::Sensor> createSensor(const SensorConfig& config, const Clock& clock,
+                                     I2cBuses& buses);
 
 }  // namespace sckd

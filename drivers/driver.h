@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "daemon/clock.h"
 #include "daemon/result.h"
+#include "drivers/bus/i2c_bus.h"
 
 namespace sckd {
 
@@ -69,6 +70,7 @@ struct OptionSpec {
 struct DriverContext {
   const SensorConfig& sensor;
   const Clock& clock;
+  I2cBuses& buses;  // bus drivers take buses.bus(*sensor.bus); others ignore it
 };
 
 using DriverFactory = std::function<Result<std::unique_ptr<Driver>>(const DriverContext&)>;

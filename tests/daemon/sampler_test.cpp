@@ -8,6 +8,7 @@
 #include <map>
 
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_i2c_bus.h"
 #include "tests/fakes/fake_timers.h"
 
 namespace sckd {
@@ -31,7 +32,8 @@ SensorConfig simConfig(const std::string& name, int id, const std::string& wavef
 Sampler::Sensor makeSim(const SensorConfig& config, const Clock& clock) {
   const DriverInfo* info = findDriver("sim");
   EXPECT_NE(info, nullptr);
-  auto driver = info->create(DriverContext{config, clock});
+  static testing::FakeI2cBuses buses;  // sim touches no bus
+  auto driver = info->create(DriverContext{config, clock, buses});
   EXPECT_TRUE(driver.ok()) << (driver.ok() ? "" : driver.error().message);
   return Sampler::Sensor{config, info, std::move(*driver)};
 }

@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd {
 namespace {
@@ -38,7 +39,7 @@ class SimTest : public ::testing::Test {
     const DriverInfo* info = findDriver("sim");
     EXPECT_NE(info, nullptr);
     if (info == nullptr) return nullptr;
-    auto driver = info->create(DriverContext{config, clock_});
+    auto driver = info->create(DriverContext{config, clock_, buses_});
     EXPECT_TRUE(driver.ok()) << (driver.ok() ? "" : driver.error().message);
     return driver.ok() ? std::move(*driver) : nullptr;
   }
@@ -58,6 +59,7 @@ class SimTest : public ::testing::Test {
   }
 
   testing::FakeClock clock_;
+  testing::FakeI2cBuses buses_;  // sim touches no bus
 };
 
 WallTime unixSeconds(std::int64_t s) { return WallTime(seconds(s)); }
