@@ -149,8 +149,16 @@ Status checkDirectory(const std::string& path) {
   if (dir.empty()) dir = ".";
   struct stat st = {};
   if (::stat(dir.c_str(), &st) != 0) {
-    return makeError("directory " + dir + " for the outbox " + path + " does not exist (" +
-                     std::strerror(errno) + "); create it or change outbox.path");
+    // A fresh setup (a path under /tmp for a demo, a new data disk) just needs the folder;
+    // under systemd, StateDirectory= has made /var/lib/sckd already.
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || ::stat(dir.c_str(), &st) != 0) {
+      return makeError("directory " + dir + " for the outbox " + path +
+                       " does not exist and cannot be created (" +
+                       (ec ? ec.message() : std::string(std::strerror(errno))) +
+                       "); create it or change outbox.path");
+    }
   }
   if (!S_ISDIR(st.st_mode)) return makeError(dir + " (for the outbox " + path + ") is not a directory");
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {

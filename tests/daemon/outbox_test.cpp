@@ -184,15 +184,24 @@ TEST(Outbox, PastMaxSizeTheOldestAreDroppedAndCounted) {
   EXPECT_EQ(reopened->takeDroppedCount(), 0u);
 }
 
-TEST(Outbox, OpenFailsClearlyWhenTheDirectoryIsMissing) {
+TEST(Outbox, OpenCreatesAMissingDirectory) {
   TempDir dir;
-  const std::string path = dir.file("nowhere/outbox.db");
+  const std::string path = dir.file("new/data/outbox.db");
+  auto outbox = Outbox::open(path, 1 << 20);
+  ASSERT_TRUE(outbox.ok()) << outbox.error().message;
+  EXPECT_TRUE((*outbox)->commit({{1'795'000'000, 55, "21.5"}}).ok());
+}
+
+TEST(Outbox, OpenFailsClearlyWhenTheDirectoryCannotBeMade) {
+  TempDir dir;
+  ASSERT_TRUE(writeFile(dir.file("plainfile"), "x"));
+  const std::string path = dir.file("plainfile/sub/outbox.db");  // a file stands in the way
   auto outbox = Outbox::open(path, 1 << 20);
   ASSERT_FALSE(outbox.ok());
-  EXPECT_NE(outbox.error().message.find(dir.file("nowhere")), std::string::npos)
+  EXPECT_NE(outbox.error().message.find(dir.file("plainfile/sub")), std::string::npos)
       << outbox.error().message;
-  EXPECT_NE(outbox.error().message.find("does not exist"), std::string::npos);
-  EXPECT_TRUE(dir.entries().empty()) << "the directory must not be created";
+  EXPECT_NE(outbox.error().message.find("cannot be created"), std::string::npos)
+      << outbox.error().message;
 }
 
 }  // namespace

@@ -10,38 +10,9 @@
 #include <vector>
 
 #include "daemon/outbox.h"
+#include "tests/support/temp_dir.h"
 
 namespace sckd::testing {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "sckd-outbox-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-  // Names in the directory that start with `prefix`.
-  std::vector<std::string> entries(const std::string& prefix = "") const {
-    std::vector<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(path_)) {
-      const std::string name = e.path().filename().string();
-      if (name.rfind(prefix, 0) == 0) names.push_back(name);
-    }
-    return names;
-  }
-
- private:
-  std::string path_;
-};
 
 inline std::vector<NewReading> makeTick(std::int64_t at, int count, int firstSensor = 1) {
   std::vector<NewReading> tick;

@@ -53,7 +53,13 @@ class SlowDriver final : public Driver {
   Millis delay_;
 };
 
-const DriverInfo kSlowInfo{"slow", "test", false, {}, {{"temperature", "degC", 55, false, 2}}, {}, {}};
+const DriverInfo kSlowInfo = [] {
+  DriverInfo info;
+  info.name = "slow";
+  info.summary = "a two-phase test driver";
+  info.quantities = {{"temperature", "degC", 55, false, 2}};
+  return info;
+}();
 
 class SamplerTest : public ::testing::Test {
  protected:

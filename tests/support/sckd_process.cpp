@@ -37,7 +37,8 @@ std::string SckdConfig::toYaml() const {
     if (!s.name.empty()) y << "    name: " << s.name << "\n";
     y << "    interval: " << s.interval << "\n"
       << "    id: " << s.id << "\n"
-      << "    waveform: " << s.waveform << "\n";
+      << "    waveform: " << s.waveform << "\n"
+      << s.extraLines;
   }
   y << extraTopLevel;
   return y.str();
@@ -48,7 +49,8 @@ std::string readingsTopic(const std::string& token) {
 }
 
 std::unique_ptr<SckdProcess> SckdProcess::spawn(const std::vector<std::string>& args,
-                                                const std::string& logPath) {
+                                                const std::string& logPath,
+                                                const std::vector<std::string>& extraEnv) {
   const char* bin = std::getenv("SCKD_BIN");
   if (bin == nullptr || *bin == '\0') {
     ADD_FAILURE() << "SCKD_BIN is not set (meson test sets it to the built sckd)";
@@ -68,6 +70,8 @@ std::unique_ptr<SckdProcess> SckdProcess::spawn(const std::vector<std::string>& 
     if (var.starts_with("JOURNAL_STREAM=") || var.starts_with("NOTIFY_SOCKET=")) continue;
     envp.push_back(*e);
   }
+  std::vector<std::string> extra = extraEnv;
+  for (auto& var : extra) envp.push_back(var.data());
   envp.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid == 0) {

@@ -19,6 +19,7 @@ struct SimSensor {
   std::string name;  // empty: the daemon's default name
   std::string interval = "1s";
   std::string waveform = "counter";
+  std::string extraLines = {};  // appended verbatim to the sensor's entry ("    fail_every: 1\n")
 };
 
 struct SckdConfig {
@@ -43,8 +44,10 @@ class SckdProcess {
  public:
   // Spawns `$SCKD_BIN args...`; stderr goes to `logPath`, stdout to `logPath + ".out"`.
   // nullptr (and a gtest failure) when SCKD_BIN is unset or fork fails.
+  // `extraEnv` ("NAME=value") is added to the child's environment, e.g. NOTIFY_SOCKET.
   static std::unique_ptr<SckdProcess> spawn(const std::vector<std::string>& args,
-                                            const std::string& logPath);
+                                            const std::string& logPath,
+                                            const std::vector<std::string>& extraEnv = {});
   // `sckd run --config configPath`
   static std::unique_ptr<SckdProcess> run(const std::string& configPath,
                                           const std::string& logPath);

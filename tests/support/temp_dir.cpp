@@ -37,6 +37,15 @@ std::string readFile(const std::string& path) {
   return out.str();
 }
 
+std::vector<std::string> TempDir::entries(const std::string& prefix) const {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(path_)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) == 0) names.push_back(name);
+  }
+  return names;
+}
+
 bool writeFile(const std::string& path, const std::string& text) {
   // Write then rename, so a daemon reading the file on SIGHUP never sees half of it.
   const std::string tmp = path + ".tmp";

@@ -3,6 +3,7 @@
 // its path is printed so a failed run can be inspected).
 
 #include <string>
+#include <vector>
 
 namespace sckd::testing {
 
@@ -15,6 +16,8 @@ class TempDir {
 
   const std::string& path() const { return path_; }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
+  // Names in the directory that start with `prefix`.
+  std::vector<std::string> entries(const std::string& prefix = "") const;
 
  private:
   std::string path_;

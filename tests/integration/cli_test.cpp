@@ -1,0 +1,148 @@
+// The command line as a user meets it: every command's exit code and the words it prints
+// (interface.md "Commands").
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/rig.h"
+
+namespace sckd::testing {
+namespace {
+
+struct Outcome {
+  int exitCode = -1;
+  std::string out;
+  std::string err;
+};
+
+class Cli : public IntegrationTest {
+ protected:
+  Outcome run(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+    const std::string log = dir_.file("cli-" + std::to_string(runs_++) + ".log");
+    auto process = SckdProcess::spawn(args, log, env);
+    EXPECT_NE(process, nullptr);
+    if (!process) return {};
+    auto status = process->waitExit(20s);
+    EXPECT_TRUE(status.has_value()) << "sckd did not exit";
+    Outcome o;
+    if (status && WIFEXITED(*status)) o.exitCode = WEXITSTATUS(*status);
+    o.out = process->output();
+    o.err = process->log();
+    return o;
+  }
+  void useSimConfig(const std::string& sensorExtra = "") {
+    config_.outboxPath = dir_.file("outbox.db");
+    config_.port = broker_ ? broker_->port() : 1;
+    config_.sensors = {{.id = 55, .name = "counter", .extraLines = sensorExtra}};
+    writeConfig();
+  }
+  int runs_ = 0;
+};
+
+TEST_F(Cli, VersionAndHelpExitZero) {
+  Outcome v = run({"--version"});
+  EXPECT_EQ(v.exitCode, 0);
+  EXPECT_EQ(v.out.rfind("sckd ", 0), 0u) << v.out;
+  Outcome h = run({"--help"});
+  EXPECT_EQ(h.exitCode, 0);
+  EXPECT_NE(h.out.find("usage: sckd"), std::string::npos) << h.out;
+  Outcome ch = run({"check", "--help"});
+  EXPECT_EQ(ch.exitCode, 0);
+  EXPECT_NE(ch.out.find("--offline"), std::string::npos) << ch.out;
+}
+
+TEST_F(Cli, UnknownCommandsAndOptionsAreUsageErrors) {
+  Outcome cmd = run({"frobnicate"});
+  EXPECT_EQ(cmd.exitCode, 64);
+  EXPECT_NE(cmd.err.find("unknown command 'frobnicate'"), std::string::npos) << cmd.err;
+  EXPECT_NE(cmd.err.find("usage: sckd"), std::string::npos) << cmd.err;
+  Outcome opt = run({"status", "--bogus"});
+  EXPECT_EQ(opt.exitCode, 64);
+  EXPECT_NE(opt.err.find("unknown option '--bogus'"), std::string::npos) << opt.err;
+  Outcome missing = run({"check", "--config"});
+  EXPECT_EQ(missing.exitCode, 64);
+}
+
+TEST_F(Cli, CheckConfigOnlySaysWhereTheConfigIsWrong) {
+  useSimConfig();
+  EXPECT_EQ(run({"check", "--config-only", "--config", configPath()}).exitCode, 0);
+  config_.extraTopLevel = "publsh:\n  max_messages_per_second: 3\n";
+  writeConfig();
+  Outcome bad = run({"check", "--config-only", "--config", configPath()});
+  EXPECT_EQ(bad.exitCode, 1);
+  EXPECT_NE(bad.err.find(configPath() + ":"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("did you mean 'publish'"), std::string::npos) << bad.err;
+}
+
+TEST_F(Cli, CheckOfflineTakesOneReadingPerSensorAndNeverPublishes) {
+  ASSERT_NO_FATAL_FAILURE(startBroker());
+  useSimConfig();
+  Outcome ok = run({"check", "--offline", "--config", configPath()});
+  EXPECT_EQ(ok.exitCode, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("counter"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("SENSOR"), std::string::npos) << "a table with a header:\n" << ok.out;
+  EXPECT_NE(ok.out.find("outbox   ok"), std::string::npos) << ok.out;
+
+  useSimConfig("    fail_every: 1\n");  // every reading fails
+  Outcome failing = run({"check", "--offline", "--config", configPath()});
+  EXPECT_EQ(failing.exitCode, 3) << failing.out;
+  EXPECT_NE(failing.out.find("ERROR: simulated failure"), std::string::npos) << failing.out;
+  sleepFor(500ms);
+  EXPECT_TRUE(sub_->messages().empty()) << "check never publishes";
+}
+
+TEST_F(Cli, CheckReportsTheBroker) {
+  ASSERT_NO_FATAL_FAILURE(startBroker());
+  useSimConfig();
+  Outcome up = run({"check", "--config", configPath()});
+  EXPECT_EQ(up.exitCode, 0) << up.out << up.err;
+  EXPECT_NE(up.out.find("broker   ok"), std::string::npos) << up.out;
+
+  config_.port = freeTcpPort();  // nothing listens there
+  writeConfig();
+  Outcome down = run({"check", "--config", configPath()});
+  EXPECT_EQ(down.exitCode, 3) << down.out;
+  EXPECT_NE(down.out.find("broker   FAILED"), std::string::npos) << down.out;
+}
+
+TEST_F(Cli, StatusReadsTheOutbox) {
+  ASSERT_NO_FATAL_FAILURE(startBroker());
+  useSimConfig();
+  Outcome none = run({"status", "--config", configPath()});
+  EXPECT_EQ(none.exitCode, 1);
+  EXPECT_NE(none.err.find("no outbox at"), std::string::npos) << none.err;
+
+  auto sckd = startSckd();
+  ASSERT_NE(sckd, nullptr);
+  ASSERT_TRUE(sub_->waitFor([](const auto& msgs) { return msgs.size() >= 2; }, 10s));
+  Outcome live = run({"status", "--json", "--config", configPath()});  // while it runs
+  sckd->kill(SIGTERM);
+  ASSERT_TRUE(sckd->waitExit(5s).has_value());
+  EXPECT_EQ(live.exitCode, 0) << live.err;
+  auto doc = nlohmann::json::parse(live.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << live.out;
+  EXPECT_GE(doc["delivered"].get<int>(), 1) << live.out;
+  EXPECT_TRUE(doc["last_delivery"].is_string()) << live.out;
+  EXPECT_EQ(doc["outbox"], config_.outboxPath);
+
+  Outcome human = run({"status", "--config", configPath()});
+  EXPECT_EQ(human.exitCode, 0);
+  EXPECT_NE(human.out.find("delivered"), std::string::npos) << human.out;
+}
+
+TEST_F(Cli, SckdConfigEnvironmentVariableIsTheDefaultConfig) {
+  useSimConfig();
+  Outcome viaEnv = run({"check", "--config-only"}, {"SCKD_CONFIG=" + configPath()});
+  EXPECT_EQ(viaEnv.exitCode, 0) << viaEnv.err;
+  EXPECT_NE(viaEnv.out.find(configPath()), std::string::npos) << viaEnv.out;
+  // `sckd` alone is `sckd run`: with a broken config it exits 1 at once.
+  Outcome bare = run({}, {"SCKD_CONFIG=" + dir_.file("missing.yaml")});
+  EXPECT_EQ(bare.exitCode, 1);
+  EXPECT_NE(bare.err.find("missing.yaml"), std::string::npos) << bare.err;
+}
+
+}  // namespace
+}  // namespace sckd::testing
