@@ -31,15 +31,20 @@ void Publisher::connectionDown() {
 }
 
 bool Publisher::refill() {
-  if (cacheStart_ < cache_.size()) return true;
-  cache_.clear();
+  if (cache_.size() - cacheStart_ >= settings_.fetchBatch / 2) return true;
+  // Top up rather than wait for the cache to run dry, so a message is never cut short by
+  // where a fetch happened to end.
+  cache_.erase(cache_.begin(), cache_.begin() + static_cast<std::ptrdiff_t>(cacheStart_));
   cacheStart_ = 0;
-  Result<std::vector<StoredReading>> rows = outbox_.fetchAfter(cursor_, settings_.fetchBatch);
+  const std::int64_t after = cache_.empty() ? cursor_ : cache_.back().rowId;
+  Result<std::vector<StoredReading>> rows =
+      outbox_.fetchAfter(after, settings_.fetchBatch - cache_.size());
   if (!rows.ok()) {
     log::error(log::Category::Outbox, "reading queued readings: " + rows.error().message);
-    return false;
+    return !cache_.empty();
   }
-  cache_ = std::move(*rows);
+  cache_.insert(cache_.end(), std::make_move_iterator(rows->begin()),
+                std::make_move_iterator(rows->end()));
   return !cache_.empty();
 }
 
@@ -56,8 +61,6 @@ std::optional<MonoTime> Publisher::pump(const SendFn& send) {
       return nextSendAllowed_;
     }
     if (!refill()) return std::nullopt;
-    // The cache ends at a fetch boundary, so a message never straddles two fetches: at
-    // worst a message is smaller than it could have been.
     std::span<const StoredReading> rows(cache_.data() + cacheStart_, cache_.size() - cacheStart_);
     std::optional<BuiltMessage> msg = buildMessage(rows, settings_.maxEntriesPerMessage);
     if (!msg) return std::nullopt;

@@ -3,9 +3,7 @@
 #include "daemon/publisher.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -14,28 +12,13 @@
 
 #include "daemon/payload.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/support/temp_dir.h"
 
 namespace sckd::testing {
 namespace {
 
 using namespace std::chrono_literals;
 using Reading = std::tuple<std::string, int, std::string>;  // recorded_at, id, value text
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sckd-publisher-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // Stands in for the MQTT client: records every payload and hands out message ids.
 struct FakeBroker {
@@ -103,7 +86,7 @@ class PublisherTest : public ::testing::Test {
     return s;
   }
 
-  ScratchDir dir_;
+  TempDir dir_{"sckd-publisher"};
   FakeClock clock_;
   std::unique_ptr<Outbox> outbox_;
   FakeBroker broker_;
@@ -129,6 +112,20 @@ TEST_F(PublisherTest, EveryRowIsDeliveredOnceAcknowledged) {
   EXPECT_EQ(publisher->messagesAcknowledged(), broker_.payloads.size());
   ASSERT_TRUE(publisher->lastDelivery().has_value());
   EXPECT_EQ(*publisher->lastDelivery(), clock_.wall());
+}
+
+TEST_F(PublisherTest, MessagesAreFullAcrossFetchBoundaries) {
+  // 50 stamps of 3 sensors = 150 rows, read 20 at a time: a message of 4 entries (12 rows)
+  // must not be cut short where one fetch ends and the next begins.
+  commit(50, 3);
+  Publisher::Settings settings = unpaced(4, 100);
+  settings.fetchBatch = 20;
+  auto publisher = make(settings);
+  (void)publisher->pump(broker_.sender());
+  ASSERT_EQ(broker_.payloads.size(), 13u);  // ceil(50 / 4)
+  for (std::size_t i = 0; i + 1 < broker_.payloads.size(); ++i) {
+    EXPECT_EQ(nlohmann::json::parse(broker_.payloads[i])["data"].size(), 4u) << "message " << i;
+  }
 }
 
 TEST_F(PublisherTest, RowsStayUntilTheirOwnPuback) {
