@@ -85,16 +85,18 @@ bool checkSensor(const SensorConfig& config, const Clock& clock, I2cBuses& buses
       row.value = "ERROR: " + measured.error().message;
       ok = false;
     } else {
-      row.value = "ERROR: no value";
+      // A quantity the driver was configured not to measure (LPS33HW temperature by
+      // default) has neither a sample nor a failure: shown as off, not as an error.
+      row.value = measured->failures.empty() ? "(off)" : "ERROR";
       for (const Sample& sample : measured->samples) {
         if (sample.quantity != q) continue;
         Result<std::string> text = formatValue(sample.value, quantity.decimals);
         row.value = text.ok() ? *text : "ERROR: " + text.error().message;
       }
-      if (row.value.rfind("ERROR", 0) == 0) {
-        for (const Error& e : measured->failures) row.value += "; " + e.message;
-        ok = false;
+      if (row.value == "ERROR") {
+        for (const Error& e : measured->failures) row.value += (row.value == "ERROR" ? ": " : "; ") + e.message;
       }
+      if (row.value.rfind("ERROR", 0) == 0) ok = false;
     }
     rows.push_back(row);
   }

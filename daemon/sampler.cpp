@@ -204,8 +204,7 @@ void Sampler::commit(std::vector<NewReading> readings) {
     std::uint64_t suppressed = 0;
     if (commitFailureLog_.allow(clock_.monotonic(), &suppressed)) {
       std::string line = "cannot store readings (OUTBOX_WRITE_FAILED): " + stored.error().message +
-                         "; " + std::to_string(unsaved_.size()) +
-                         " readings held in memory, retried every tick";
+                         " (" + std::to_string(unsaved_.size()) + " readings now waiting in memory)";
       if (lost > 0) line += "; " + std::to_string(lost) + " oldest unsaved readings dropped";
       log::error(log::Category::Outbox, line);
     }
