@@ -165,9 +165,11 @@ void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
 void Sampler::sensorFailed(SensorState& state, const Error& error) {
   const bool first = !state.failing;
   state.failing = true;
+  // The limiter is kept across failure episodes, so a sensor that flips between failing and
+  // working on every reading still produces one line per interval, not two per reading.
   std::uint64_t suppressed = 0;
-  if (first) state.failureLog.reset();
   if (!state.failureLog.allow(clock_.monotonic(), &suppressed)) return;
+  state.failureReported = true;
   std::string line = describe(state.sensor.config) + ": " + error.message;
   if (first) line += " (SENSOR_FAILING)";
   if (suppressed > 0) line += " [" + std::to_string(suppressed) + " more failures since last report]";
@@ -177,6 +179,8 @@ void Sampler::sensorFailed(SensorState& state, const Error& error) {
 void Sampler::sensorSucceeded(SensorState& state) {
   if (!state.failing) return;
   state.failing = false;
+  if (!state.failureReported) return;  // the operator never heard of this episode
+  state.failureReported = false;
   log::notice(log::Category::Driver,
               describe(state.sensor.config) + ": reading again (SENSOR_RECOVERED)");
 }

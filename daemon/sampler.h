@@ -54,6 +54,7 @@ class Sampler {
     Sensor sensor;
     bool busy = false;       // a measurement is started and not yet collected
     bool failing = false;    // the last measurement failed (for STATUS and recovery notice)
+    bool failureReported = false;  // this failure episode was logged, so its end is too
     log::RateLimiter failureLog{std::chrono::minutes(10)};
     Timers::Id collectTimer = 0;
   };
