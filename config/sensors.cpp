@@ -191,10 +191,15 @@ void readIds(const YAML::Node& entry, const std::string& label, SourcePos entryP
       }
     }
   }
-  for (const Quantity& q : info.quantities) {
+  for (std::size_t qi = 0; qi < info.quantities.size(); ++qi) {
+    const Quantity& q = info.quantities[qi];
     if (s.ids.count(q.name) != 0 || extra.idOrigin.count(q.name) != 0) continue;
-    if (q.defaultId > 0) {
-      s.ids[std::string(q.name)] = q.defaultId;
+    // Some chips' ids depend on their address (one id group per ADC).
+    const int defaultId = info.defaultIdForAddress && s.address
+                              ? info.defaultIdForAddress(*s.address, qi)
+                              : q.defaultId;
+    if (defaultId > 0) {
+      s.ids[std::string(q.name)] = defaultId;
       extra.idOrigin[std::string(q.name)] = {entryPos, label + ".ids." + std::string(q.name)};
       continue;
     }

@@ -22,6 +22,7 @@ constexpr std::string_view kUsage =
     "       sckd check [--config PATH] [--offline] [--config-only]\n"
     "       sckd status [--config PATH] [--json]\n"
     "       sckd tail [--config PATH] [--token TOKEN | --all] [--share GROUP] [--json]\n"
+    "       sckd scan [--bus N]\n"
     "       sckd --version | --help | COMMAND --help\n";
 
 constexpr std::string_view kHelp =
@@ -34,6 +35,7 @@ constexpr std::string_view kHelp =
     "           and the broker; publishes nothing\n"
     "  status   what is queued in the outbox and when it last delivered\n"
     "  tail     print the readings the platform's broker receives for this device\n"
+    "  scan     list the addresses that answer on the I2C buses and the chips they may be\n"
     "\n"
     "options:\n"
     "  --config PATH   the config file (default /etc/sckd.yaml, or $SCKD_CONFIG)\n"
@@ -71,6 +73,12 @@ const std::map<std::string_view, Spec>& commandSpecs() {
                 "  line, with the sensor's name when the platform id is known. --all: every\n"
                 "  device; --share GROUP: through the shared subscription $share/GROUP/...,\n"
                 "  so several tails split the messages. Ctrl-C stops it (exit 0).\n"}},
+      {"scan", {{}, {"--bus"},
+                "sckd scan [--bus N]\n"
+                "  Probes every address 0x08..0x77 on /dev/i2c-N (default: every bus), prints a\n"
+                "  grid like i2cdetect, the known chips that may sit at each address that answered\n"
+                "  and the lines to add to the config. UU: a kernel driver owns the address.\n"
+                "  exit: 0, or 1 when no bus can be opened\n"}},
   };
   return specs;
 }
@@ -162,6 +170,17 @@ int runCli(int argc, char** argv) {
                          parsed->flags.count("--config-only") > 0});
   }
   if (command == "status") return statusCommand({config, parsed->flags.count("--json") > 0});
+  if (command == "scan") {
+    ScanOptions scan;
+    if (auto b = parsed->values.find("--bus"); b != parsed->values.end()) {
+      const std::string& text = b->second;
+      if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos) {
+        return usageError("--bus takes a bus number (N in /dev/i2c-N), not '" + text + "'");
+      }
+      scan.bus = std::stoi(text);
+    }
+    return scanCommand(scan);
+  }
   TailOptions tail;
   tail.configPath = config;
   tail.all = parsed->flags.count("--all") > 0;

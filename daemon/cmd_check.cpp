@@ -50,6 +50,24 @@ std::string whereOf(const SensorConfig& s) {
   return text;
 }
 
+constexpr int kWarmupAttempts = 8;
+
+// One measurement as the sampler takes it, but simply waiting: a one-shot command may.
+Result<Measurement> measureOnce(Driver& driver, const Clock& clock) {
+  Result<Millis> delay = driver.start(SampleContext{clock.wall()});
+  if (!delay.ok()) return delay.error();
+  std::this_thread::sleep_for(*delay);
+  Measurement whole;
+  for (;;) {
+    Result<Measurement> step = driver.collect();
+    if (!step.ok()) return step;
+    whole.samples.insert(whole.samples.end(), step->samples.begin(), step->samples.end());
+    whole.failures.insert(whole.failures.end(), step->failures.begin(), step->failures.end());
+    if (!step->continueAfter) return whole;
+    std::this_thread::sleep_for(*step->continueAfter);
+  }
+}
+
 // Takes one reading from one sensor; adds its rows; returns false if anything failed.
 bool checkSensor(const SensorConfig& config, const Clock& clock, I2cBuses& buses, std::vector<Row>& rows,
                  std::vector<std::string>& notes) {
@@ -60,11 +78,14 @@ bool checkSensor(const SensorConfig& config, const Clock& clock, I2cBuses& buses
     rows.push_back(base);
     return false;
   }
-  Result<Millis> delay = sensor->driver->start(SampleContext{clock.wall()});
-  Result<Measurement> measured = delay.ok() ? Result<Measurement>(Measurement{}) : delay.error();
-  if (delay.ok()) {
-    std::this_thread::sleep_for(*delay);  // a one-shot command may simply wait
-    measured = sensor->driver->collect();
+  // Drivers that spend their first readings on start-up steps (SPS30, SEN5x) return neither
+  // values nor failures for those: give them a few seconds, as the daemon would.
+  Result<Measurement> measured = measureOnce(*sensor->driver, clock);
+  for (int attempt = 1; attempt < kWarmupAttempts && measured.ok() && measured->samples.empty() &&
+                        measured->failures.empty();
+       ++attempt) {
+    std::this_thread::sleep_for(Seconds(1));
+    measured = measureOnce(*sensor->driver, clock);
   }
   bool ok = true;
   const auto& quantities = sensor->info->quantities;

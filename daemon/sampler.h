@@ -57,6 +57,7 @@ class Sampler {
     bool failureReported = false;  // this failure episode was logged, so its end is too
     log::RateLimiter failureLog{std::chrono::minutes(10)};
     Timers::Id collectTimer = 0;
+    Measurement partial;  // the steps so far of a multi-step measurement
   };
   struct Tick;
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,10 @@ struct Sample {
 struct Measurement {
   std::vector<Sample> samples;
   std::vector<Error> failures;
+  // Set by a driver whose measurement takes several steps (an ADC converting its inputs one
+  // after another): collect() is called again after this delay, and the samples and
+  // failures of all the steps are published together, under the tick's one recorded_at.
+  std::optional<Millis> continueAfter = std::nullopt;
 };
 
 // What a driver may know about the moment it measures (the sim driver derives its counter
@@ -83,6 +88,10 @@ struct DriverInfo {
   std::vector<Quantity> quantities;
   std::vector<OptionSpec> options;
   DriverFactory create;
+  // For chips whose platform ids depend on the address (ADS1x15: one id group per ADC):
+  // the default id of quantity `quantity` at `address`, 0 for none. Empty: use
+  // Quantity::defaultId.
+  std::function<int(int address, std::size_t quantity)> defaultIdForAddress;
 };
 
 // The one table of drivers, in drivers/registry.cpp.

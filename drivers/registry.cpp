@@ -1,15 +1,42 @@
 // The one table of drivers: adding a chip is one row here plus its own file pair.
 #include <algorithm>
 
+#include "drivers/ads1x15.h"
+#include "drivers/bh1750.h"
+#include "drivers/bme280.h"
 #include "drivers/driver.h"
+#include "drivers/lps33.h"
+#include "drivers/scd30.h"
+#include "drivers/scd4x.h"
+#include "drivers/sen5x.h"
+#include "drivers/sht3x.h"
+#include "drivers/sht4x.h"
 #include "drivers/sim.h"
+#include "drivers/sps30.h"
 
 namespace sckd {
 
 const std::vector<DriverInfo>& driverRegistry() {
   // Built on first use, so no static initialisation order depends on other files.
   static const std::vector<DriverInfo> drivers = {
+      ads1015DriverInfo(),
+      ads1115DriverInfo(),
+      bh1750DriverInfo(),
+      bme280DriverInfo(),
+      bmp280DriverInfo(),
+      lps33DriverInfo(),
+      scd30DriverInfo(),
+      scd40DriverInfo(),
+      scd41DriverInfo(),
+      sen50DriverInfo(),
+      sen54DriverInfo(),
+      sen55DriverInfo(),
+      sht30DriverInfo(),
+      sht31DriverInfo(),
+      sht35DriverInfo(),
+      sht4xDriverInfo(),
       simDriverInfo(),
+      sps30DriverInfo(),
   };
   return drivers;
 }

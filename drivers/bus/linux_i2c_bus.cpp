@@ -5,19 +5,30 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <map>
 
+#include "sckd_features.h"
+
+#if SCKD_HAVE_I2C
 extern "C" {
 #include <linux/i2c-dev.h>
 #include <linux/i2c.h>
+#include <i2c/smbus.h>
 }
+#endif
 
 namespace sckd {
 namespace {
 
+constexpr std::string_view kNotCompiledIn =
+    "needs I2C support, which is not compiled in (rebuild with -Di2c=enabled and libi2c-dev)";
+
+#if SCKD_HAVE_I2C
+
 std::string hex(unsigned value) {
-  char text[8];
+  char text[16];
   std::snprintf(text, sizeof text, "0x%02x", value);
   return text;
 }
@@ -26,15 +37,17 @@ std::string hex(unsigned value) {
 std::string describeErrno(int err) {
   std::string text = std::strerror(err);
   if (err == EBUSY) text += " (a kernel driver owns this address: remove its dtoverlay or use its IIO device)";
+  if (err == ENOENT) text += " (is I2C enabled? raspi-config, or dtparam=i2c_arm=on in config.txt)";
+  if (err == EACCES || err == EPERM) text += " (the user needs to be in group i2c)";
   return text;
 }
 
 class LinuxI2cBus final : public I2cBus {
  public:
   LinuxI2cBus(std::string path, std::string name) : path_(std::move(path)), name_(std::move(name)) {}
-  ~LinuxI2cBus() override {
-    if (fd_ >= 0) close(fd_);
-  }
+  ~LinuxI2cBus() override { closeFd(); }
+  LinuxI2cBus(const LinuxI2cBus&) = delete;
+  LinuxI2cBus& operator=(const LinuxI2cBus&) = delete;
 
   const std::string& name() const override { return name_; }
 
@@ -58,53 +71,65 @@ class LinuxI2cBus final : public I2cBus {
   }
 
   Result<std::uint8_t> readByteData(std::uint8_t address, std::uint8_t reg) override {
-    i2c_smbus_data data{};
-    if (Status s = smbus(address, I2C_SMBUS_READ, reg, I2C_SMBUS_BYTE_DATA, &data, "read " + hex(reg));
-        !s.ok()) {
-      return s.error();
-    }
-    return static_cast<std::uint8_t>(data.byte);
+    if (Status s = select(address); !s.ok()) return withContext("read " + hex(reg), s.error());
+    const __s32 rc = i2c_smbus_read_byte_data(fd_, reg);
+    if (rc < 0) return failed("read " + hex(reg), rc);
+    return static_cast<std::uint8_t>(rc);
   }
 
   Status writeByteData(std::uint8_t address, std::uint8_t reg, std::uint8_t value) override {
-    i2c_smbus_data data{};
-    data.byte = value;
-    return smbus(address, I2C_SMBUS_WRITE, reg, I2C_SMBUS_BYTE_DATA, &data, "write " + hex(reg));
+    if (Status s = select(address); !s.ok()) return withContext("write " + hex(reg), s.error());
+    const __s32 rc = i2c_smbus_write_byte_data(fd_, reg, value);
+    if (rc < 0) return failed("write " + hex(reg), rc);
+    return {};
   }
 
   Status readBlockData(std::uint8_t address, std::uint8_t reg, std::span<std::uint8_t> bytes) override {
-    if (bytes.size() > I2C_SMBUS_BLOCK_MAX) return makeError("block read longer than 32 bytes");
-    i2c_smbus_data data{};
-    data.block[0] = static_cast<__u8>(bytes.size());
-    if (Status s = smbus(address, I2C_SMBUS_READ, reg, I2C_SMBUS_I2C_BLOCK_DATA, &data,
-                         "read " + hex(reg));
-        !s.ok()) {
-      return s;
+    const std::string what = "read " + hex(reg);
+    if (bytes.size() > I2C_SMBUS_BLOCK_MAX) return makeError(what + ": block read longer than 32 bytes");
+    if (Status s = select(address); !s.ok()) return withContext(what, s.error());
+    const __s32 rc = i2c_smbus_read_i2c_block_data(fd_, reg, static_cast<__u8>(bytes.size()), bytes.data());
+    if (rc < 0) return failed(what, rc);
+    if (static_cast<std::size_t>(rc) < bytes.size()) {
+      return makeError(what + ": short block (" + std::to_string(rc) + " of " +
+                       std::to_string(bytes.size()) + " bytes)");
     }
-    if (data.block[0] < bytes.size()) return makeError("read " + hex(reg) + ": short block");
-    std::memcpy(bytes.data(), &data.block[1], bytes.size());
     return {};
   }
 
   Status probeQuickWrite(std::uint8_t address) override {
-    return smbus(address, I2C_SMBUS_WRITE, 0, I2C_SMBUS_QUICK, nullptr, "quick write");
+    if (Status s = select(address); !s.ok()) return withContext("quick write", s.error());
+    const __s32 rc = i2c_smbus_write_quick(fd_, I2C_SMBUS_WRITE);
+    return rc < 0 ? Status{failed("quick write", rc)} : Status{};
   }
 
   Status probeReadByte(std::uint8_t address) override {
-    i2c_smbus_data data{};
-    return smbus(address, I2C_SMBUS_READ, 0, I2C_SMBUS_BYTE, &data, "read byte");
+    if (Status s = select(address); !s.ok()) return withContext("read byte", s.error());
+    const __s32 rc = i2c_smbus_read_byte(fd_);
+    return rc < 0 ? Status{failed("read byte", rc)} : Status{};
   }
 
  private:
+  // Opened on first use and after the adapter went away, so a late bus recovers by itself.
   Status open() {
     if (fd_ >= 0) return {};
     fd_ = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd_ < 0) {
-      int err = errno;
-      std::string hint;
-      if (err == ENOENT) hint = " (is I2C enabled? raspi-config, or dtparam=i2c_arm=on in config.txt)";
-      if (err == EACCES) hint = " (the user needs to be in group i2c)";
-      return makeError("open " + path_ + ": " + std::strerror(err) + hint);
+    if (fd_ < 0) return makeError("open " + path_ + ": " + describeErrno(errno));
+    return {};
+  }
+
+  void closeFd() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  // libi2c returns -errno.
+  static Error failed(const std::string& what, __s32 rc) { return makeError(what + ": " + describeErrno(-rc)); }
+
+  Status select(std::uint8_t address) {
+    if (Status opened = open(); !opened.ok()) return opened;
+    if (ioctl(fd_, I2C_SLAVE, static_cast<unsigned long>(address)) < 0) {
+      return makeError("select " + hex(address) + ": " + describeErrno(errno));
     }
     return {};
   }
@@ -112,20 +137,7 @@ class LinuxI2cBus final : public I2cBus {
   Status transfer(i2c_msg* msgs, unsigned count, const char* what) {
     if (Status opened = open(); !opened.ok()) return opened;
     i2c_rdwr_ioctl_data request{msgs, count};
-    if (ioctl(fd_, I2C_RDWR, &request) < 0) {
-      return makeError(std::string(what) + ": " + describeErrno(errno));
-    }
-    return {};
-  }
-
-  Status smbus(std::uint8_t address, char readWrite, std::uint8_t command, int size,
-               i2c_smbus_data* data, const std::string& what) {
-    if (Status opened = open(); !opened.ok()) return opened;
-    if (ioctl(fd_, I2C_SLAVE, static_cast<unsigned long>(address)) < 0) {
-      return makeError(what + ": select " + hex(address) + ": " + describeErrno(errno));
-    }
-    i2c_smbus_ioctl_data request{static_cast<__u8>(readWrite), command, static_cast<__u32>(size), data};
-    if (ioctl(fd_, I2C_SMBUS, &request) < 0) return makeError(what + ": " + describeErrno(errno));
+    if (ioctl(fd_, I2C_RDWR, &request) < 0) return failed(what, -errno);
     return {};
   }
 
@@ -133,6 +145,31 @@ class LinuxI2cBus final : public I2cBus {
   std::string name_;
   int fd_ = -1;
 };
+
+#else  // !SCKD_HAVE_I2C
+
+// Keeps the daemon building and running without libi2c; every use says why it cannot work.
+class LinuxI2cBus final : public I2cBus {
+ public:
+  LinuxI2cBus(std::string /*path*/, std::string name) : name_(std::move(name)) {}
+  const std::string& name() const override { return name_; }
+  Status write(std::uint8_t, std::span<const std::uint8_t>) override { return error(); }
+  Status read(std::uint8_t, std::span<std::uint8_t>) override { return error(); }
+  Status writeRead(std::uint8_t, std::span<const std::uint8_t>, std::span<std::uint8_t>) override {
+    return error();
+  }
+  Result<std::uint8_t> readByteData(std::uint8_t, std::uint8_t) override { return error(); }
+  Status writeByteData(std::uint8_t, std::uint8_t, std::uint8_t) override { return error(); }
+  Status readBlockData(std::uint8_t, std::uint8_t, std::span<std::uint8_t>) override { return error(); }
+  Status probeQuickWrite(std::uint8_t) override { return error(); }
+  Status probeReadByte(std::uint8_t) override { return error(); }
+
+ private:
+  Error error() const { return makeError(name_ + " " + std::string(kNotCompiledIn)); }
+  std::string name_;
+};
+
+#endif
 
 class LinuxI2cBuses final : public I2cBuses {
  public:
@@ -152,6 +189,13 @@ class LinuxI2cBuses final : public I2cBuses {
 };
 
 }  // namespace
+
+bool i2cCompiledIn() { return SCKD_HAVE_I2C != 0; }
+
+Status requireI2cSupport(std::string_view driverName) {
+  if (i2cCompiledIn()) return {};
+  return makeError("driver " + std::string(driverName) + " " + std::string(kNotCompiledIn));
+}
 
 std::unique_ptr<I2cBuses> makeLinuxI2cBuses(std::string deviceDir) {
   return std::make_unique<LinuxI2cBuses>(std::move(deviceDir));

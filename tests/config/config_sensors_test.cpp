@@ -206,5 +206,31 @@ TEST(Sensors, UnknownEntryKeySuggestsOptionsToo) {
   EXPECT_NE(e.find(":7:5: sensors[0].id: duplicate key"), std::string::npos) << e;
 }
 
+// A chip whose default ids depend on its address (the ADS1x15 has one id group per ADC).
+TEST(Sensors, DefaultIdsMayDependOnTheAddress) {
+  DriverInfo adc;
+  adc.name = "adc";
+  adc.onI2cBus = true;
+  adc.addresses = {0x48, 0x49};
+  adc.quantities = {{"a0", "V", 133, false, 4}, {"a1", "V", 134, false, 4}};
+  adc.defaultIdForAddress = [](int address, std::size_t q) {
+    return 133 + 5 * (address - 0x48) + static_cast<int>(q);
+  };
+  const std::vector<DriverInfo> drivers = {adc};
+  Result<Config> c = parseConfig(kHead + "  - driver: adc\n  - driver: adc\n    address: 0x49\n"
+                                 "    ids: {a1: 7}\n", "/etc/sckd/t.yaml", drivers);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->sensors[0].ids.at("a0"), 133);
+  EXPECT_EQ(c->sensors[0].ids.at("a1"), 134);
+  EXPECT_EQ(c->sensors[1].ids.at("a0"), 138);
+  EXPECT_EQ(c->sensors[1].ids.at("a1"), 7);
+  // Two ADCs at one address would publish the same ids: a real conflict, reported.
+  c = parseConfig(kHead + "  - driver: adc\n  - driver: adc\n    bus: 0\n", "/etc/sckd/t.yaml",
+                  drivers);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("platform id 133 is published by both"), std::string::npos)
+      << c.error().message;
+}
+
 }  // namespace
 }  // namespace sckd::testing

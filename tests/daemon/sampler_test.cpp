@@ -53,6 +53,26 @@ class SlowDriver final : public Driver {
   Millis delay_;
 };
 
+// An ADC-like driver: each measurement takes `steps` conversions of 10 ms, one per input.
+class SteppedDriver final : public Driver {
+ public:
+  explicit SteppedDriver(std::size_t steps) : steps_(steps) {}
+  Result<Millis> start(const SampleContext&) override {
+    step_ = 0;
+    return Millis(10);
+  }
+  Result<Measurement> collect() override {
+    Measurement m;
+    m.samples.push_back(Sample{step_, 1.5 + static_cast<double>(step_)});
+    if (++step_ < steps_) m.continueAfter = Millis(10);
+    return m;
+  }
+
+ private:
+  std::size_t steps_;
+  std::size_t step_ = 0;
+};
+
 const DriverInfo kSlowInfo = [] {
   DriverInfo info;
   info.name = "slow";
@@ -172,6 +192,33 @@ TEST_F(SamplerTest, TwoPhaseMeasurementIsCommittedAfterItsConversionWithTheStart
   ASSERT_EQ(rows[55].size(), 1u);
   EXPECT_EQ(rows[55].begin()->first, wallStart + 2) << "stamped when the measurement started";
   EXPECT_EQ(rows[55].begin()->second, "21.46") << "2 decimals, rounded";
+}
+
+TEST_F(SamplerTest, AMultiStepMeasurementIsOneEntryWithEveryStep) {
+  DriverInfo info;
+  info.name = "stepped";
+  info.quantities = {{"a0", "V", 133, false, 4}, {"a1", "V", 134, false, 4}, {"a2", "V", 135, false, 4}};
+  SensorConfig config;
+  config.name = "adc";
+  config.driver = "stepped";
+  config.interval = Seconds(1);
+  config.ids = {{"a0", 133}, {"a1", 134}, {"a2", 135}};
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(Sampler::Sensor{config, &info, std::make_unique<SteppedDriver>(3)});
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  int commits = 0;
+  sampler.setCommittedCallback([&] { ++commits; });
+  sampler.start();
+  timers_.runFor(Millis(700) + Millis(25));  // first tick at +0.7 s, two steps done
+  EXPECT_TRUE(stored().empty()) << "nothing committed before the last step";
+  timers_.runFor(Millis(10));
+  auto rows = stored();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(commits, 1);
+  const std::int64_t at = rows[133].begin()->first;
+  EXPECT_EQ(rows[134].begin()->first, at);
+  EXPECT_EQ(rows[135].begin()->first, at);
+  EXPECT_EQ(rows[135].begin()->second, "3.5");
 }
 
 TEST_F(SamplerTest, AMeasurementStillRunningIsNotStartedTwice) {

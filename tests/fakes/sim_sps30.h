@@ -1,0 +1,63 @@
+#pragma once
+// An SPS30 on I2C as its datasheet (v1.0, §6) describes it: 16-bit commands (arguments with
+// CRC, a bad CRC is NACKed), "set pointer" then a separate read, idle and measurement modes,
+// one new measurement per second against the FakeClock, reset taking 100 ms (NACKs meanwhile).
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_i2c_bus.h"
+
+namespace sckd::testing {
+
+class SimSps30 final : public ChipSimulator {
+ public:
+  explicit SimSps30(FakeClock& clock) : clock_(clock) {}
+
+  // Frame order: mass PM1/2.5/4/10 (ug/m3), number PM0.5/1/2.5/4/10 (#/cm3), size (um).
+  void setValue(std::size_t index, float value) { values_.at(index) = value; }
+  // The raw 32 bits of one value (a NaN, a stuck pattern).
+  void setRawValue(std::size_t index, std::uint32_t bits);
+  // The CRC of word `word` of the next read frame is wrong.
+  void corruptNextRead(std::size_t word) { corruptWord_ = word; }
+  void setProductType(std::string type) { productType_ = std::move(type); }
+  // Power lost and back: idle mode, as after power-up.
+  void powerCycle() {
+    measuring_ = false;
+    pointer_.reset();
+  }
+
+  bool measuring() const { return measuring_; }
+  std::uint32_t cleaningInterval() const { return cleaningInterval_; }
+  int resets() const { return resets_; }
+
+  Status onWrite(std::span<const std::uint8_t> bytes) override;
+  Status onRead(std::span<std::uint8_t> bytes) override;
+  // Repeated START is not in the datasheet's transfer types.
+  Status onWriteRead(std::span<const std::uint8_t>, std::span<std::uint8_t>) override {
+    return makeError("SPS30 simulator: combined write+read is not a SPS30 transfer");
+  }
+
+ private:
+  std::int64_t sampleIndex() const;  // how many measurements since start (0: none yet)
+  std::vector<std::uint16_t> response(std::uint16_t command);
+
+  FakeClock& clock_;
+  std::array<float, 10> values_{};
+  std::array<std::optional<std::uint32_t>, 10> raw_{};
+  std::optional<std::size_t> corruptWord_;
+  std::string productType_ = "00080000";
+  std::optional<std::uint16_t> pointer_;
+  bool measuring_ = false;
+  MonoTime measuringSince_{};
+  MonoTime busyUntil_{};
+  std::int64_t lastRead_ = 0;
+  std::uint32_t cleaningInterval_ = 604800;
+  int resets_ = 0;
+};
+
+}  // namespace sckd::testing
