@@ -67,7 +67,8 @@ bool Broker::start(bool tls) {
   conf << "listener " << port_ << " 127.0.0.1\nallow_anonymous true\n";
   if (tls) {
     const std::string d = dir_;
-    if (!run("cd " + d + " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bench-ca "
+    if (!run("cd " + d +
+             " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bench-ca "
              "-keyout ca.key -out ca.crt >/dev/null 2>&1 && openssl req -newkey rsa:2048 -nodes "
              "-subj /CN=localhost -keyout server.key -out server.csr >/dev/null 2>&1 && "
              "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > san.ext && openssl x509 -req "

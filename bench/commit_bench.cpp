@@ -88,11 +88,12 @@ void benchCommits(const std::string& dir, int perTick) {
   const double elapsed = secondsSince(start);
   const Io after = readIo();
   const double readings = static_cast<double>(ticks) * perTick;
-  std::printf("tick of %3d: %7.0f ticks/s  %9.0f readings/s  %7.0f disk bytes/reading"
-              "  (%.0f bytes written by syscalls/reading)\n",
-              perTick, ticks / elapsed, readings / elapsed,
-              static_cast<double>(after.writeBytes - before.writeBytes) / readings,
-              static_cast<double>(after.wchar - before.wchar) / readings);
+  std::printf(
+      "tick of %3d: %7.0f ticks/s  %9.0f readings/s  %7.0f disk bytes/reading"
+      "  (%.0f bytes written by syscalls/reading)\n",
+      perTick, ticks / elapsed, readings / elapsed,
+      static_cast<double>(after.writeBytes - before.writeBytes) / readings,
+      static_cast<double>(after.wchar - before.wchar) / readings);
 }
 
 double timeQuery(const std::string& path, const char* sql) {
@@ -134,9 +135,10 @@ void benchOpen(const std::string& dir, long rows, const char* label, bool cold) 
   const double check = timeQuery(path, "PRAGMA quick_check");
   dropCaches(cold);
   const double count = timeQuery(path, "SELECT count(*) FROM readings");
-  std::printf("%s: %ld rows, %.1f MB (built in %.1f s): open %.3f s%s"
-              " (alone: quick_check %.3f s, count(*) %.3f s)\n",
-              label, rows, mb, built, opened, cold ? " cold cache" : " warm cache", check, count);
+  std::printf(
+      "%s: %ld rows, %.1f MB (built in %.1f s): open %.3f s%s"
+      " (alone: quick_check %.3f s, count(*) %.3f s)\n",
+      label, rows, mb, built, opened, cold ? " cold cache" : " warm cache", check, count);
 }
 
 }  // namespace

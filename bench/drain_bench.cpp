@@ -15,12 +15,12 @@
 #include <string>
 #include <thread>
 
+#include "bench/bench_broker.h"
 #include "daemon/connection.h"
 #include "daemon/event_loop.h"
 #include "daemon/log.h"
 #include "daemon/outbox.h"
 #include "daemon/publisher.h"
-#include "bench/bench_broker.h"
 
 using namespace sckd;
 
@@ -82,8 +82,8 @@ int main(int argc, char** argv) {
 
   const double total = std::chrono::duration<double>(end - start).count();
   const double draining = std::chrono::duration<double>(end - connectedAt).count();
-  std::printf("drain_bench: %ld readings (%d sensors x %ld s), %ld entries per message\n",
-              readings, kSensors, readings / kSensors, maxEntries);
+  std::printf("drain_bench: %ld readings (%d sensors x %ld s), %ld entries per message\n", readings,
+              kSensors, readings / kSensors, maxEntries);
   std::printf("  messages acknowledged   %llu\n",
               static_cast<unsigned long long>(publisher.messagesAcknowledged()));
   std::printf("  readings acknowledged   %llu\n",

@@ -29,10 +29,14 @@ Memory readMemory(pid_t pid) {
   long value = 0;
   std::string unit;
   while (in >> key) {
-    if (key == "RssAnon:" && in >> value >> unit) m.rssAnonKb = value;
-    else if (key == "VmRSS:" && in >> value >> unit) m.vmRssKb = value;
-    else if (key == "VmHWM:" && in >> value >> unit) m.vmHwmKb = value;
-    else in.ignore(4096, '\n');
+    if (key == "RssAnon:" && in >> value >> unit)
+      m.rssAnonKb = value;
+    else if (key == "VmRSS:" && in >> value >> unit)
+      m.vmRssKb = value;
+    else if (key == "VmHWM:" && in >> value >> unit)
+      m.vmHwmKb = value;
+    else
+      in.ignore(4096, '\n');
   }
   return m;
 }

@@ -55,8 +55,8 @@ using OptionValue = std::variant<std::int64_t, double, std::string, bool>;
 using DriverOptions = std::map<std::string, OptionValue, std::less<>>;
 
 struct SensorConfig {
-  std::string name;    // unique; default <driver>-<bus>-<address> or <driver>-<index>
-  std::string driver;  // a name in drivers/registry.cpp
+  std::string name;            // unique; default <driver>-<bus>-<address> or <driver>-<index>
+  std::string driver;          // a name in drivers/registry.cpp
   std::optional<int> bus;      // /dev/i2c-N, for bus drivers
   std::optional<int> address;  // 7-bit I2C address, for bus drivers
   std::chrono::seconds interval{60};

@@ -1,9 +1,9 @@
 #pragma once
 // Shared between the config loader's translation units; not part of the interface.
 
-#include <vector>
-
 #include <yaml-cpp/yaml.h>
+
+#include <vector>
 
 #include "config/config.h"
 #include "config/yaml_reader.h"

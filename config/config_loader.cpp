@@ -30,7 +30,9 @@ constexpr std::size_t kMaxClientIdLength = 128;
 constexpr std::string_view kTokenHelp =
     "set it to your device's token from the Smart Citizen platform";
 
-bool isPrintableAscii(char c) { return c > 0x20 && c < 0x7f; }
+bool isPrintableAscii(char c) {
+  return c > 0x20 && c < 0x7f;
+}
 
 // Enough to tell tokens apart in a message without giving the secret away.
 std::string tokenHint(std::string_view token) {
@@ -41,11 +43,17 @@ std::string tokenHint(std::string_view token) {
 
 std::string describeChar(char c) {
   switch (c) {
-    case ' ': return "a space";
-    case '\t': return "a tab";
-    case '\n': case '\r': return "a line break";
-    case '\0': return "a NUL byte";
-    default: break;
+    case ' ':
+      return "a space";
+    case '\t':
+      return "a tab";
+    case '\n':
+    case '\r':
+      return "a line break";
+    case '\0':
+      return "a NUL byte";
+    default:
+      break;
   }
   if (std::isspace(static_cast<unsigned char>(c))) return "whitespace";
   return std::string("'") + c + "'";
@@ -65,7 +73,8 @@ bool checkToken(const Field& f, const std::string& token, Diagnostics& diag) {
     return false;
   }
   for (char c : token) {
-    if (c == '/' || c == '+' || c == '#' || c == '\0' || std::isspace(static_cast<unsigned char>(c))) {
+    if (c == '/' || c == '+' || c == '#' || c == '\0' ||
+        std::isspace(static_cast<unsigned char>(c))) {
       diag.add(f.pos, f.path,
                hint + " contains " + describeChar(c) +
                    ", which would break the MQTT topic device/sck/<token>/readings; " +
@@ -142,15 +151,15 @@ std::optional<Field> section(const YAML::Node& root, std::string_view name,
   return f;
 }
 
-void readPlatform(const YAML::Node& root, SourcePos rootPos,
-                  const std::filesystem::path& baseDir, Config& config, Diagnostics& diag) {
+void readPlatform(const YAML::Node& root, SourcePos rootPos, const std::filesystem::path& baseDir,
+                  Config& config, Diagnostics& diag) {
   PlatformConfig& p = config.platform;
-  const std::vector<std::string_view> keys{"token", "host",      "port",     "tls",
+  const std::vector<std::string_view> keys{"token",   "host",      "port",     "tls",
                                            "ca_file", "client_id", "keepalive"};
   std::optional<Field> sec = findField(root, "", "platform");
   if (!sec) {
-    diag.add(rootPos, "platform", "missing: it must hold at least `token:`; " +
-                                      std::string(kTokenHelp));
+    diag.add(rootPos, "platform",
+             "missing: it must hold at least `token:`; " + std::string(kTokenHelp));
     return;
   }
   if (!config_detail::checkKeys(sec->node, sec->path, sec->pos, keys, true, diag)) return;
@@ -209,8 +218,7 @@ void readPlatform(const YAML::Node& root, SourcePos rootPos,
 
   if (auto f = findField(map, path, "client_id")) {
     if (auto c = config_detail::readString(*f, diag)) {
-      if (c->size() > kMaxClientIdLength ||
-          !std::all_of(c->begin(), c->end(), isPrintableAscii)) {
+      if (c->size() > kMaxClientIdLength || !std::all_of(c->begin(), c->end(), isPrintableAscii)) {
         diag.add(f->pos, f->path,
                  "expected 1 to 128 printable ASCII characters without spaces, or \"\" to "
                  "derive one from the token and the machine id");
@@ -227,13 +235,12 @@ void readPlatform(const YAML::Node& root, SourcePos rootPos,
   }
 }
 
-void readSections(const YAML::Node& root, SourcePos rootPos,
-                  const std::filesystem::path& baseDir, const std::vector<DriverInfo>& drivers,
-                  Config& config, Diagnostics& diag) {
+void readSections(const YAML::Node& root, SourcePos rootPos, const std::filesystem::path& baseDir,
+                  const std::vector<DriverInfo>& drivers, Config& config, Diagnostics& diag) {
   readPlatform(root, rootPos, baseDir, config, diag);
 
-  if (auto sec = section(root, "publish",
-                         {"max_readings_per_message", "max_messages_per_second"}, diag)) {
+  if (auto sec =
+          section(root, "publish", {"max_readings_per_message", "max_messages_per_second"}, diag)) {
     if (auto f = findField(sec->node, sec->path, "max_readings_per_message")) {
       if (auto v = config_detail::readInt(*f, 1, 1000, diag)) {
         config.publish.maxReadingsPerMessage = static_cast<int>(*v);
@@ -282,8 +289,7 @@ std::filesystem::path directoryOf(std::string_view fileName) {
 Result<Config> parseText(std::string_view text, std::string_view fileName,
                          const std::vector<DriverInfo>& drivers) {
   Diagnostics diag{std::string(fileName)};
-  const std::vector<std::string_view> topKeys{"platform", "publish", "clock", "outbox",
-                                              "sensors"};
+  const std::vector<std::string_view> topKeys{"platform", "publish", "clock", "outbox", "sensors"};
   Config config;
   config.path = std::string(fileName);
   YAML::Node root;

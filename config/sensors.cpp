@@ -57,8 +57,7 @@ std::vector<std::string_view> driverNames(const std::vector<DriverInfo>& drivers
   return names;
 }
 
-std::optional<OptionValue> readOption(const Field& f, const OptionSpec& spec,
-                                      Diagnostics& diag) {
+std::optional<OptionValue> readOption(const Field& f, const OptionSpec& spec, Diagnostics& diag) {
   bool ranged = spec.min <= spec.max;
   switch (spec.type) {
     case OptionType::Integer: {
@@ -113,8 +112,9 @@ std::optional<OptionValue> readDefault(const OptionSpec& spec, const std::string
     value.reset();
   }
   if (!value) {
-    diag.add(pos, path, "internal error: the driver's default " + quoted(spec.defaultValue) +
-                            " is invalid; set this option explicitly");
+    diag.add(pos, path,
+             "internal error: the driver's default " + quoted(spec.defaultValue) +
+                 " is invalid; set this option explicitly");
   }
   return value;
 }
@@ -143,8 +143,7 @@ void readBusAddress(const YAML::Node& entry, const std::string& label, SourcePos
     for (int a : info.addresses) allowed += (allowed.empty() ? "" : ", ") + hexAddress(a);
     if (auto v = readInt(*address, 0, 0x7f, diag)) {
       bool ok = info.addresses.empty() ||
-                std::find(info.addresses.begin(), info.addresses.end(), *v) !=
-                    info.addresses.end();
+                std::find(info.addresses.begin(), info.addresses.end(), *v) != info.addresses.end();
       if (ok) {
         s.address = static_cast<int>(*v);
       } else {
@@ -169,9 +168,9 @@ void readIds(const YAML::Node& entry, const std::string& label, SourcePos entryP
     diag.add(id->pos, id->path, "give either `id:` or `ids:`, not both");
   } else if (id && info.quantities.size() != 1) {
     diag.add(id->pos, id->path,
-             "`id:` is only for drivers with one quantity; '" + std::string(info.name) +
-                 "' has " + std::to_string(info.quantities.size()) + " (" +
-                 joinNames(quantityNames) + "): use `ids: {" +
+             "`id:` is only for drivers with one quantity; '" + std::string(info.name) + "' has " +
+                 std::to_string(info.quantities.size()) + " (" + joinNames(quantityNames) +
+                 "): use `ids: {" +
                  std::string(quantityNames.empty() ? "" : quantityNames.front()) + ": N, ...}`");
   } else if (id) {
     if (auto v = readInt(*id, 1, kMaxPlatformId, diag)) {
@@ -235,9 +234,8 @@ void readOptions(const YAML::Node& entry, const std::string& label, SourcePos en
   }
 }
 
-void readSensor(const YAML::Node& entry, std::size_t index,
-                const std::vector<DriverInfo>& drivers, SensorConfig& s, SensorExtra& extra,
-                Diagnostics& diag) {
+void readSensor(const YAML::Node& entry, std::size_t index, const std::vector<DriverInfo>& drivers,
+                SensorConfig& s, SensorExtra& extra, Diagnostics& diag) {
   s.pos = toPos(entry.Mark());
   std::string label = "sensors[" + std::to_string(index) + "]";
   std::optional<Field> name = findField(entry, label, "name");
@@ -275,9 +273,9 @@ void readSensor(const YAML::Node& entry, std::size_t index,
   if (name) {
     auto n = readString(*name, diag);
     if (n && !validName(*n)) {
-      diag.add(name->pos, name->path,
-               "expected 1 to 64 characters of letters, digits, '_', '.' or '-', got " +
-                   quoted(*n));
+      diag.add(
+          name->pos, name->path,
+          "expected 1 to 64 characters of letters, digits, '_', '.' or '-', got " + quoted(*n));
     } else if (n) {
       s.name = *n;
     }
@@ -313,8 +311,7 @@ void checkAcrossSensors(const std::vector<SensorConfig>& sensors,
     auto [it, fresh] = names.emplace(s.name, i);
     if (!fresh) {
       std::string what = quoted(s.name) + " is already the name of the sensor at " +
-                         positionText(extras[it->second].namePos) +
-                         "; sensor names must be unique";
+                         positionText(extras[it->second].namePos) + "; sensor names must be unique";
       if (extras[i].defaultName) what += " (it is this sensor's default name: set `name:`)";
       diag.add(extras[i].namePos, extras[i].label + ".name", what);
     }
@@ -324,8 +321,8 @@ void checkAcrossSensors(const std::vector<SensorConfig>& sensors,
       const SensorConfig& first = sensors[other->second.first];
       auto origin = extras[i].idOrigin.find(quantity);
       SourcePos pos = origin != extras[i].idOrigin.end() ? origin->second.first : s.pos;
-      std::string path = origin != extras[i].idOrigin.end() ? origin->second.second
-                                                            : extras[i].label;
+      std::string path =
+          origin != extras[i].idOrigin.end() ? origin->second.second : extras[i].label;
       diag.add(pos, path,
                "platform id " + std::to_string(id) + " is published by both sensor " +
                    quoted(first.name) + " (" + positionText(first.pos) + ") and sensor " +
@@ -350,9 +347,9 @@ void readSensors(const std::optional<Field>& field, SourcePos rootPos,
     return;
   }
   if (!field->node.IsSequence()) {
-    diag.add(field->pos, field->path,
-             "expected a list of sensors (each starting with `- `), got " +
-                 describeKind(field->node));
+    diag.add(
+        field->pos, field->path,
+        "expected a list of sensors (each starting with `- `), got " + describeKind(field->node));
     return;
   }
   std::vector<SensorExtra> extras;

@@ -9,8 +9,7 @@ namespace sckd::config_detail {
 namespace {
 
 // Splits "123unit" into its digits and unit; no sign, no fraction, no spaces.
-std::optional<std::pair<std::uint64_t, std::string_view>> splitNumberUnit(
-    std::string_view text) {
+std::optional<std::pair<std::uint64_t, std::string_view>> splitNumberUnit(std::string_view text) {
   std::size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
   if (digits == 0) return std::nullopt;
@@ -33,9 +32,9 @@ constexpr std::array<Unit, 9> kSizeUnits{{{"B", 1},
                                           {"GB", 1000'000'000},
                                           {"TB", 1000'000'000'000},
                                           {"KiB", kKi},
-                                          {"MiB", kKi * kKi},
-                                          {"GiB", kKi * kKi * kKi},
-                                          {"TiB", kKi * kKi * kKi * kKi}}};
+                                          {"MiB", kKi* kKi},
+                                          {"GiB", kKi* kKi* kKi},
+                                          {"TiB", kKi* kKi* kKi* kKi}}};
 
 template <std::size_t N>
 std::optional<std::uint64_t> scale(std::string_view text, const std::array<Unit, N>& units,

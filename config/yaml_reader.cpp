@@ -1,5 +1,7 @@
 #include "config/yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -7,8 +9,6 @@
 #include <limits>
 #include <set>
 #include <sstream>
-
-#include <yaml-cpp/eventhandler.h>
 
 #include "config/units.h"
 
@@ -68,16 +68,21 @@ std::string escaped(std::string_view text) {
   return out;
 }
 
-std::string quoted(std::string_view text) { return "'" + escaped(text) + "'"; }
+std::string quoted(std::string_view text) {
+  return "'" + escaped(text) + "'";
+}
 
 std::string describeKind(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
     case YAML::NodeType::Scalar:
       return node.Tag() == "!" ? "the quoted string " + quoted(node.Scalar())
                                : quoted(node.Scalar());
-    default: return "nothing";
+    default:
+      return "nothing";
   }
 }
 
@@ -120,8 +125,7 @@ std::optional<std::string_view> suggest(std::string_view word,
 }
 
 bool checkKeys(const YAML::Node& node, std::string_view path, SourcePos pos,
-               const std::vector<std::string_view>& known, bool reportUnknown,
-               Diagnostics& diag) {
+               const std::vector<std::string_view>& known, bool reportUnknown, Diagnostics& diag) {
   if (!node.IsMap()) {
     diag.add(pos, path.empty() ? "(top level)" : path,
              "expected a map of keys (" + joinNames(known) + "), got " + describeKind(node));
@@ -154,8 +158,7 @@ bool checkKeys(const YAML::Node& node, std::string_view path, SourcePos pos,
   return true;
 }
 
-std::optional<Field> findField(const YAML::Node& map, std::string_view path,
-                               std::string_view key) {
+std::optional<Field> findField(const YAML::Node& map, std::string_view path, std::string_view key) {
   if (!map.IsMap()) return std::nullopt;
   for (const auto& pair : map) {
     if (pair.first.IsScalar() && pair.first.Scalar() == key) {

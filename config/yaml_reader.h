@@ -2,13 +2,13 @@
 // Position-tracking helpers over yaml-cpp nodes for the strict config loader. Nothing here
 // throws: every problem becomes one "file:line:column: key.path: what" line in Diagnostics.
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "config/config.h"
 
@@ -45,11 +45,9 @@ struct Field {
 // Checks a map's keys: reports non-string keys, duplicates and (when reportUnknown) keys
 // not in `known`, with a did-you-mean. Returns false when `node` is not a map at all.
 bool checkKeys(const YAML::Node& node, std::string_view path, SourcePos pos,
-               const std::vector<std::string_view>& known, bool reportUnknown,
-               Diagnostics& diag);
+               const std::vector<std::string_view>& known, bool reportUnknown, Diagnostics& diag);
 // The first value under `key` (duplicates were reported by checkKeys).
-std::optional<Field> findField(const YAML::Node& map, std::string_view path,
-                               std::string_view key);
+std::optional<Field> findField(const YAML::Node& map, std::string_view path, std::string_view key);
 
 // The closest candidate within edit distance 2, if any.
 std::optional<std::string_view> suggest(std::string_view word,

@@ -51,34 +51,44 @@ struct Spec {
 
 const std::map<std::string_view, Spec>& commandSpecs() {
   static const std::map<std::string_view, Spec> specs = {
-      {"run", {{"--verbose"}, {"--config"},
-               "sckd run [--config PATH] [--verbose]\n"
-               "  Runs the daemon in the foreground until SIGTERM or SIGINT; SIGHUP reloads the\n"
-               "  config (a config that fails validation is not applied). --verbose logs debug lines.\n"
-               "  exit: 0 clean stop, 1 config invalid, 2 fatal runtime error\n"}},
-      {"check", {{"--offline", "--config-only"}, {"--config"},
-                 "sckd check [--config PATH] [--offline] [--config-only]\n"
-                 "  Validates the config, opens each sensor and takes one reading, checks the\n"
-                 "  outbox is writable and the broker reachable (not with --offline).\n"
-                 "  --config-only stops after validating the file. Never publishes.\n"
-                 "  exit: 0 all good, 1 config invalid, 3 a sensor, the outbox or the broker failed\n"}},
-      {"status", {{"--json"}, {"--config"},
-                  "sckd status [--config PATH] [--json]\n"
-                  "  Reads the outbox (read-only; safe while the daemon runs): readings queued,\n"
-                  "  oldest and newest queued, delivered, last delivery, database size.\n"
-                  "  exit: 0, or 1 when the outbox cannot be read\n"}},
-      {"tail", {{"--all", "--json"}, {"--config", "--token", "--share"},
-                "sckd tail [--config PATH] [--token TOKEN | --all] [--share GROUP] [--json]\n"
-                "  Subscribes to this device's readings on the broker and prints each value on a\n"
-                "  line, with the sensor's name when the platform id is known. --all: every\n"
-                "  device; --share GROUP: through the shared subscription $share/GROUP/...,\n"
-                "  so several tails split the messages. Ctrl-C stops it (exit 0).\n"}},
-      {"scan", {{}, {"--bus"},
-                "sckd scan [--bus N]\n"
-                "  Probes every address 0x08..0x77 on /dev/i2c-N (default: every bus), prints a\n"
-                "  grid like i2cdetect, the known chips that may sit at each address that answered\n"
-                "  and the lines to add to the config. UU: a kernel driver owns the address.\n"
-                "  exit: 0, or 1 when no bus can be opened\n"}},
+      {"run",
+       {{"--verbose"},
+        {"--config"},
+        "sckd run [--config PATH] [--verbose]\n"
+        "  Runs the daemon in the foreground until SIGTERM or SIGINT; SIGHUP reloads the\n"
+        "  config (a config that fails validation is not applied). --verbose logs debug lines.\n"
+        "  exit: 0 clean stop, 1 config invalid, 2 fatal runtime error\n"}},
+      {"check",
+       {{"--offline", "--config-only"},
+        {"--config"},
+        "sckd check [--config PATH] [--offline] [--config-only]\n"
+        "  Validates the config, opens each sensor and takes one reading, checks the\n"
+        "  outbox is writable and the broker reachable (not with --offline).\n"
+        "  --config-only stops after validating the file. Never publishes.\n"
+        "  exit: 0 all good, 1 config invalid, 3 a sensor, the outbox or the broker failed\n"}},
+      {"status",
+       {{"--json"},
+        {"--config"},
+        "sckd status [--config PATH] [--json]\n"
+        "  Reads the outbox (read-only; safe while the daemon runs): readings queued,\n"
+        "  oldest and newest queued, delivered, last delivery, database size.\n"
+        "  exit: 0, or 1 when the outbox cannot be read\n"}},
+      {"tail",
+       {{"--all", "--json"},
+        {"--config", "--token", "--share"},
+        "sckd tail [--config PATH] [--token TOKEN | --all] [--share GROUP] [--json]\n"
+        "  Subscribes to this device's readings on the broker and prints each value on a\n"
+        "  line, with the sensor's name when the platform id is known. --all: every\n"
+        "  device; --share GROUP: through the shared subscription $share/GROUP/...,\n"
+        "  so several tails split the messages. Ctrl-C stops it (exit 0).\n"}},
+      {"scan",
+       {{},
+        {"--bus"},
+        "sckd scan [--bus N]\n"
+        "  Probes every address 0x08..0x77 on /dev/i2c-N (default: every bus), prints a\n"
+        "  grid like i2cdetect, the known chips that may sit at each address that answered\n"
+        "  and the lines to add to the config. UU: a kernel driver owns the address.\n"
+        "  exit: 0, or 1 when no bus can be opened\n"}},
   };
   return specs;
 }
@@ -110,7 +120,8 @@ std::optional<Parsed> parseOptions(const Spec& spec, const std::vector<std::stri
       arg = arg.substr(0, eq);
     }
     auto is = [&](const std::vector<std::string_view>& list) {
-      for (auto name : list) if (name == arg) return true;
+      for (auto name : list)
+        if (name == arg) return true;
       return false;
     };
     if (is(spec.flags) && !inlineValue) {
@@ -166,15 +177,16 @@ int runCli(int argc, char** argv) {
     return Daemon::run(config);
   }
   if (command == "check") {
-    return checkCommand({config, parsed->flags.count("--offline") > 0,
-                         parsed->flags.count("--config-only") > 0});
+    return checkCommand(
+        {config, parsed->flags.count("--offline") > 0, parsed->flags.count("--config-only") > 0});
   }
   if (command == "status") return statusCommand({config, parsed->flags.count("--json") > 0});
   if (command == "scan") {
     ScanOptions scan;
     if (auto b = parsed->values.find("--bus"); b != parsed->values.end()) {
       const std::string& text = b->second;
-      if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos) {
+      if (text.empty() || text.size() > 4 ||
+          text.find_first_not_of("0123456789") != std::string::npos) {
         return usageError("--bus takes a bus number (N in /dev/i2c-N), not '" + text + "'");
       }
       scan.bus = std::stoi(text);
@@ -186,7 +198,8 @@ int runCli(int argc, char** argv) {
   tail.all = parsed->flags.count("--all") > 0;
   tail.json = parsed->flags.count("--json") > 0;
   if (auto t = parsed->values.find("--token"); t != parsed->values.end()) tail.token = t->second;
-  if (auto g = parsed->values.find("--share"); g != parsed->values.end()) tail.shareGroup = g->second;
+  if (auto g = parsed->values.find("--share"); g != parsed->values.end())
+    tail.shareGroup = g->second;
   if (tail.all && tail.token) return usageError("--token and --all exclude each other");
   return tailCommand(tail);
 }

@@ -4,9 +4,13 @@
 
 namespace sckd {
 
-MonoTime SystemClock::monotonic() const { return MonoClock::now(); }
+MonoTime SystemClock::monotonic() const {
+  return MonoClock::now();
+}
 
-WallTime SystemClock::wall() const { return std::chrono::system_clock::now(); }
+WallTime SystemClock::wall() const {
+  return std::chrono::system_clock::now();
+}
 
 bool SystemClock::synchronized() const {
   struct timex tx = {};

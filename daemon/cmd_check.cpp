@@ -69,8 +69,8 @@ Result<Measurement> measureOnce(Driver& driver, const Clock& clock) {
 }
 
 // Takes one reading from one sensor; adds its rows; returns false if anything failed.
-bool checkSensor(const SensorConfig& config, const Clock& clock, I2cBuses& buses, std::vector<Row>& rows,
-                 std::vector<std::string>& notes) {
+bool checkSensor(const SensorConfig& config, const Clock& clock, I2cBuses& buses,
+                 std::vector<Row>& rows, std::vector<std::string>& notes) {
   Row base{config.name, config.driver, whereOf(config), "", "", "", ""};
   Result<Sampler::Sensor> sensor = createSensor(config, clock, buses);
   if (!sensor.ok()) {
@@ -99,7 +99,8 @@ bool checkSensor(const SensorConfig& config, const Clock& clock, I2cBuses& buses
     if (id != config.ids.end() && quantity.genericId && id->second == quantity.defaultId) {
       row.id += "*";
       notes.push_back(config.name + " " + std::string(quantity.name) + ": id " +
-                      std::to_string(id->second) + " is the generic id for this quantity (the "
+                      std::to_string(id->second) +
+                      " is the generic id for this quantity (the "
                       "platform has no id for this chip); set `ids:` to override");
     }
     if (!measured.ok()) {
@@ -115,7 +116,8 @@ bool checkSensor(const SensorConfig& config, const Clock& clock, I2cBuses& buses
         row.value = text.ok() ? *text : "ERROR: " + text.error().message;
       }
       if (row.value == "ERROR") {
-        for (const Error& e : measured->failures) row.value += (row.value == "ERROR" ? ": " : "; ") + e.message;
+        for (const Error& e : measured->failures)
+          row.value += (row.value == "ERROR" ? ": " : "; ") + e.message;
       }
       if (row.value.rfind("ERROR", 0) == 0) ok = false;
     }
@@ -153,8 +155,9 @@ bool checkOutbox(const OutboxConfig& outbox) {
 
 // Connects (TLS as configured) and disconnects; publishes nothing.
 bool checkBroker(const PlatformConfig& platform) {
-  MqttSettings settings{platform.host, platform.port, platform.tls, platform.caFile,
-                        platform.clientId + "-check", 30, true};
+  MqttSettings settings{
+      platform.host, platform.port, platform.tls, platform.caFile, platform.clientId + "-check", 30,
+      true};
   bool done = false;
   std::string failure;
   MqttClient::Callbacks callbacks;
@@ -163,8 +166,8 @@ bool checkBroker(const PlatformConfig& platform) {
     if (!done) failure = reason;
     done = true;
   };
-  const std::string endpoint = platform.host + ":" + std::to_string(platform.port) +
-                               (platform.tls ? " (TLS)" : "");
+  const std::string endpoint =
+      platform.host + ":" + std::to_string(platform.port) + (platform.tls ? " (TLS)" : "");
   auto client = MqttClient::create(settings, std::move(callbacks));
   if (client.ok()) {
     if (Status started = (*client)->connect(); !started.ok() && !done) {
@@ -220,8 +223,9 @@ int checkCommand(const CheckOptions& options) {
   printTable(rows);
   for (const std::string& note : notes) std::printf("* %s\n", note.c_str());
   if (config->clock.requireSync && !clock.synchronized()) {
-    std::printf("\nnote: the system clock is not synchronised yet; the daemon takes no readings "
-                "until it is (clock.require_sync)\n");
+    std::printf(
+        "\nnote: the system clock is not synchronised yet; the daemon takes no readings "
+        "until it is (clock.require_sync)\n");
   }
   return ok ? 0 : kExitCheckFailed;
 }

@@ -38,14 +38,17 @@ bool probeWithRead(int address) {
   return (address >= 0x30 && address <= 0x37) || (address >= 0x50 && address <= 0x5f);
 }
 
-bool contains(const std::string& text, const char* what) { return text.find(what) != std::string::npos; }
+bool contains(const std::string& text, const char* what) {
+  return text.find(what) != std::string::npos;
+}
 
 // "quick write: select 0x50: Input/output error" -> "Input/output error": the operation
 // prefixes differ per probe, the reason is what a person compares across addresses.
 std::string reason(std::string text) {
   for (auto colon = text.find(": "); colon != std::string::npos; colon = text.find(": ")) {
     const std::string head = text.substr(0, colon);
-    if (head.empty() || head[0] < 'a' || head[0] > 'z' || head.find('(') != std::string::npos) break;
+    if (head.empty() || head[0] < 'a' || head[0] > 'z' || head.find('(') != std::string::npos)
+      break;
     text.erase(0, colon + 2);
   }
   return text;
@@ -77,7 +80,8 @@ std::vector<int> existingBuses(const std::string& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.rfind("i2c-", 0) != 0 || name.size() == 4) continue;
-    if (!std::all_of(name.begin() + 4, name.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    if (!std::all_of(name.begin() + 4, name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
     buses.push_back(std::stoi(name.substr(4)));
   }
   std::sort(buses.begin(), buses.end());
@@ -94,7 +98,8 @@ std::string openProblem(const std::string& path) {
   const int err = errno;
   std::string text = "cannot open " + path + ": " + std::strerror(err);
   if (err == ENOENT) text += std::string(" (") + kEnableHint + ")";
-  if (err == EACCES || err == EPERM) text += " (run as root, or add the user to group i2c: sudo adduser $USER i2c)";
+  if (err == EACCES || err == EPERM)
+    text += " (run as root, or add the user to group i2c: sudo adduser $USER i2c)";
   return text;
 }
 
@@ -133,9 +138,15 @@ std::string formatScan(int busNumber, const BusScan& scan) {
     out += label;
     for (int address = row; address < row + 0x10; ++address) {
       switch (scan.states[address]) {
-        case BusScan::State::NotProbed: out += "   "; break;
-        case BusScan::State::Empty: out += " --"; break;
-        case BusScan::State::Busy: out += " UU"; break;
+        case BusScan::State::NotProbed:
+          out += "   ";
+          break;
+        case BusScan::State::Empty:
+          out += " --";
+          break;
+        case BusScan::State::Busy:
+          out += " UU";
+          break;
         case BusScan::State::Found: {
           char cell[16];
           std::snprintf(cell, sizeof cell, " %02x", address);
@@ -154,7 +165,8 @@ std::string formatScan(int busNumber, const BusScan& scan) {
     const BusScan::State state = scan.states[address];
     if (state == BusScan::State::Busy) {
       any = true;
-      out += hex(address) + ": UU: a kernel driver owns this address (a dtoverlay bound it), so sckd "
+      out += hex(address) +
+             ": UU: a kernel driver owns this address (a dtoverlay bound it), so sckd "
              "cannot use it: remove that dtoverlay line from config.txt, or read the chip through "
              "its kernel (IIO) driver\n";
       continue;
@@ -176,7 +188,9 @@ std::string formatScan(int busNumber, const BusScan& scan) {
     if (!others.empty()) yaml += "    # or: " + others;
     yaml += "\n    bus: " + std::to_string(busNumber) + "\n    address: " + hex(address) + "\n";
   }
-  if (!any) out += "no chip answered on i2c-" + std::to_string(busNumber) + ": check the wiring and power\n";
+  if (!any)
+    out +=
+        "no chip answered on i2c-" + std::to_string(busNumber) + ": check the wiring and power\n";
 
   if (!scan.errors.empty()) {
     // A stuck bus gives the same error at every address: group them.
@@ -192,15 +206,19 @@ std::string formatScan(int busNumber, const BusScan& scan) {
     }
   }
   if (!yaml.empty()) {
-    out += "\nto use them, add under `sensors:` in /etc/sckd.yaml (one driver per address), then run "
-           "`sckd check`:\n" + yaml;
+    out +=
+        "\nto use them, add under `sensors:` in /etc/sckd.yaml (one driver per address), then run "
+        "`sckd check`:\n" +
+        yaml;
   }
   return out;
 }
 
 int scanCommand(const ScanOptions& options) {
   if (!i2cCompiledIn()) {
-    std::fprintf(stderr, "sckd scan: I2C support is not compiled in (rebuild with -Di2c=enabled and libi2c-dev)\n");
+    std::fprintf(
+        stderr,
+        "sckd scan: I2C support is not compiled in (rebuild with -Di2c=enabled and libi2c-dev)\n");
     return 1;
   }
   std::vector<int> numbers;
@@ -225,7 +243,8 @@ int scanCommand(const ScanOptions& options) {
     }
     ++opened;
     const std::string adapter = adapterName(number);
-    std::printf("%si2c-%d%s:\n", i > 0 ? "\n" : "", number, adapter.empty() ? "" : (" (" + adapter + ")").c_str());
+    std::printf("%si2c-%d%s:\n", i > 0 ? "\n" : "", number,
+                adapter.empty() ? "" : (" (" + adapter + ")").c_str());
     std::fputs(formatScan(number, scanBus(buses->bus(number))).c_str(), stdout);
   }
   std::fflush(stdout);

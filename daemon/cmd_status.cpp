@@ -14,17 +14,20 @@ namespace {
 
 std::string humanSize(std::uint64_t bytes) {
   char text[32];
-  if (bytes < 10'000) std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
-  else if (bytes < 10'000'000) std::snprintf(text, sizeof text, "%.1f kB", bytes / 1e3);
-  else std::snprintf(text, sizeof text, "%.1f MB", bytes / 1e6);
+  if (bytes < 10'000)
+    std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
+  else if (bytes < 10'000'000)
+    std::snprintf(text, sizeof text, "%.1f kB", bytes / 1e3);
+  else
+    std::snprintf(text, sizeof text, "%.1f MB", bytes / 1e6);
   return text;
 }
 
 std::string when(std::optional<std::int64_t> t, std::int64_t now) {
   if (!t) return "never";
   std::int64_t age = now - *t;
-  std::string ago = age < 120    ? std::to_string(age) + " s ago"
-                    : age < 7200 ? std::to_string(age / 60) + " min ago"
+  std::string ago = age < 120      ? std::to_string(age) + " s ago"
+                    : age < 7200   ? std::to_string(age / 60) + " min ago"
                     : age < 172800 ? std::to_string(age / 3600) + " h ago"
                                    : std::to_string(age / 86400) + " days ago";
   if (age < 0) ago = "in the future";

@@ -90,10 +90,14 @@ int tailCommand(const TailOptions& options) {
   }
   EventLoop& events = **loop;
   std::mt19937 rng(std::random_device{}());
-  MqttSettings settings{config->platform.host, config->platform.port, config->platform.tls,
-                        config->platform.caFile,
-                        "sckd-tail-" + std::to_string(getpid()) + "-" + std::to_string(rng() % 100000),
-                        static_cast<int>(config->platform.keepalive.count()), true};
+  MqttSettings settings{
+      config->platform.host,
+      config->platform.port,
+      config->platform.tls,
+      config->platform.caFile,
+      "sckd-tail-" + std::to_string(getpid()) + "-" + std::to_string(rng() % 100000),
+      static_cast<int>(config->platform.keepalive.count()),
+      true};
 
   std::unique_ptr<MqttClient> client;
   Backoff backoff;
@@ -106,11 +110,14 @@ int tailCommand(const TailOptions& options) {
       watched = -1;
     }
     if (fd >= 0 && watched < 0) {
-      if (events.watch(fd, true, client->wantWrite(), [&](std::uint32_t ev) {
-            if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) client->handleReadable();
-            if ((ev & EPOLLOUT) && client->socket() >= 0) client->handleWritable();
-            sync();
-          }).ok()) {
+      if (events
+              .watch(fd, true, client->wantWrite(),
+                     [&](std::uint32_t ev) {
+                       if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) client->handleReadable();
+                       if ((ev & EPOLLOUT) && client->socket() >= 0) client->handleWritable();
+                       sync();
+                     })
+              .ok()) {
         watched = fd;
       }
     } else if (fd >= 0) {

@@ -38,8 +38,8 @@ int tailCommand(const TailOptions& options);
 
 class I2cBus;
 struct ScanOptions {
-  std::optional<int> bus;            // /dev/i2c-N; default: every bus that exists
-  std::string deviceDir = "/dev";    // for tests
+  std::optional<int> bus;          // /dev/i2c-N; default: every bus that exists
+  std::string deviceDir = "/dev";  // for tests
 };
 int scanCommand(const ScanOptions& options);
 

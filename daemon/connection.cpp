@@ -76,7 +76,8 @@ void Connection::onConnected() {
   failureLog_.reset();
   std::string line = "connected to " + endpoint_;
   if (longOutageReported_ || (downSince_ && clock_.monotonic() - *downSince_ > Seconds(30))) {
-    auto minutes = std::chrono::duration_cast<std::chrono::minutes>(clock_.monotonic() - *downSince_);
+    auto minutes =
+        std::chrono::duration_cast<std::chrono::minutes>(clock_.monotonic() - *downSince_);
     line += " after " + std::to_string(minutes.count()) + " min without the broker (BROKER_BACK)";
   }
   log::notice(log::Category::Mqtt, line);
@@ -118,11 +119,12 @@ void Connection::reportLongOutage() {
   if (longOutageReported_ || !downSince_) return;
   if (clock_.monotonic() - *downSince_ < kLongOutage) return;
   longOutageReported_ = true;
-  log::error(log::Category::Mqtt,
-             "broker " + endpoint_ + " unreachable for more than " +
-                 std::to_string(std::chrono::duration_cast<std::chrono::minutes>(kLongOutage).count()) +
-                 " min (BROKER_UNREACHABLE): " + lastReason_ +
-                 "; readings are kept in the outbox and sent when it is back");
+  log::error(
+      log::Category::Mqtt,
+      "broker " + endpoint_ + " unreachable for more than " +
+          std::to_string(std::chrono::duration_cast<std::chrono::minutes>(kLongOutage).count()) +
+          " min (BROKER_UNREACHABLE): " + lastReason_ +
+          "; readings are kept in the outbox and sent when it is back");
 }
 
 void Connection::scheduleRetry() {
@@ -135,7 +137,8 @@ void Connection::scheduleRetry() {
   miscTimer_ = 0;
   if (retryTimer_ != 0) return;
   Millis delay = backoff_.next();
-  log::debug(log::Category::Mqtt, "next connection attempt in " + std::to_string(delay.count()) + " ms");
+  log::debug(log::Category::Mqtt,
+             "next connection attempt in " + std::to_string(delay.count()) + " ms");
   retryTimer_ = loop_.addTimer(clock_.monotonic() + delay, [this] { attempt(); });
 }
 
@@ -147,7 +150,8 @@ void Connection::syncSocketWatch() {
     if (watchedFd_ >= 0) loop_.unwatch(watchedFd_);
     watchedFd_ = -1;
     if (fd < 0) return;
-    Status watched = loop_.watch(fd, true, wantWrite, [this](std::uint32_t ev) { onSocketEvent(ev); });
+    Status watched =
+        loop_.watch(fd, true, wantWrite, [this](std::uint32_t ev) { onSocketEvent(ev); });
     if (!watched.ok()) {
       onDisconnected("cannot watch the MQTT socket: " + watched.error().message);
       return;
@@ -181,16 +185,21 @@ void Connection::armMisc() {
   });
 }
 
-void Connection::kick() { pump(); }
+void Connection::kick() {
+  pump();
+}
 
 void Connection::pump() {
   if (state_ != State::Connected || !client_) return;
   loop_.cancelTimer(pumpTimer_);
   pumpTimer_ = 0;
-  std::optional<MonoTime> again = publisher_.pump([this](std::string_view payload) {
-    return client_->publish(topic_, payload, 1);
-  });
-  if (again) pumpTimer_ = loop_.addTimer(*again, [this] { pumpTimer_ = 0; pump(); });
+  std::optional<MonoTime> again = publisher_.pump(
+      [this](std::string_view payload) { return client_->publish(topic_, payload, 1); });
+  if (again)
+    pumpTimer_ = loop_.addTimer(*again, [this] {
+      pumpTimer_ = 0;
+      pump();
+    });
   syncSocketWatch();
 }
 

@@ -13,7 +13,9 @@ namespace {
 
 constexpr auto kStatusPeriod = Seconds(5);
 
-std::string readingsTopic(const std::string& token) { return "device/sck/" + token + "/readings"; }
+std::string readingsTopic(const std::string& token) {
+  return "device/sck/" + token + "/readings";
+}
 
 MqttSettings mqttSettings(const PlatformConfig& platform) {
   MqttSettings settings;
@@ -78,8 +80,8 @@ int Daemon::start(Config config) {
   }
   config_ = std::move(config);
   log::notice(log::Category::Loop,
-              std::string("sckd ") + SCKD_VERSION + " starting: " +
-                  std::to_string(config_.sensors.size()) + " sensors, outbox " +
+              std::string("sckd ") + SCKD_VERSION +
+                  " starting: " + std::to_string(config_.sensors.size()) + " sensors, outbox " +
                   outbox_->path() + " (" + std::to_string(outbox_->queuedCount()) +
                   " readings queued), broker " + config_.platform.host + ":" +
                   std::to_string(config_.platform.port) + (config_.platform.tls ? " (TLS)" : "") +
@@ -107,7 +109,8 @@ int Daemon::start(Config config) {
 
 Status Daemon::openOutbox(const Config& config) {
   Result<std::unique_ptr<Outbox>> outbox = Outbox::open(config.outbox.path, config.outbox.maxSize);
-  if (!outbox.ok()) return withContext("cannot open the outbox " + config.outbox.path, outbox.error());
+  if (!outbox.ok())
+    return withContext("cannot open the outbox " + config.outbox.path, outbox.error());
   outbox_ = std::move(*outbox);
   if (Result<OutboxStats> stats = outbox_->stats(); stats.ok()) {
     lastDeliveryAt_ = stats->lastDeliveryAt;
@@ -118,12 +121,13 @@ Status Daemon::openOutbox(const Config& config) {
 std::unique_ptr<Daemon::Session> Daemon::startSession(const Config& config) {
   auto session = std::make_unique<Session>();
   Publisher::Settings publishSettings;
-  publishSettings.maxEntriesPerMessage = static_cast<std::size_t>(config.publish.maxReadingsPerMessage);
+  publishSettings.maxEntriesPerMessage =
+      static_cast<std::size_t>(config.publish.maxReadingsPerMessage);
   publishSettings.maxMessagesPerSecond = config.publish.maxMessagesPerSecond;
   session->publisher = std::make_unique<Publisher>(*outbox_, clock_, publishSettings);
-  session->connection = std::make_unique<Connection>(*loop_, clock_, mqttSettings(config.platform),
-                                                     readingsTopic(config.platform.token),
-                                                     *session->publisher);
+  session->connection =
+      std::make_unique<Connection>(*loop_, clock_, mqttSettings(config.platform),
+                                   readingsTopic(config.platform.token), *session->publisher);
 
   std::vector<Sampler::Sensor> sensors;
   for (const SensorConfig& sensorConfig : config.sensors) {
@@ -157,11 +161,12 @@ void Daemon::reload() {
     return;
   }
   session_.reset();
-  if (fresh->outbox.path != config_.outbox.path || fresh->outbox.maxSize != config_.outbox.maxSize) {
+  if (fresh->outbox.path != config_.outbox.path ||
+      fresh->outbox.maxSize != config_.outbox.maxSize) {
     std::unique_ptr<Outbox> previous = std::move(outbox_);
     if (Status opened = openOutbox(*fresh); !opened.ok()) {
-      log::error(log::Category::Outbox, opened.error().message + "; keeping the previous outbox " +
-                                            previous->path());
+      log::error(log::Category::Outbox,
+                 opened.error().message + "; keeping the previous outbox " + previous->path());
       outbox_ = std::move(previous);
       fresh->outbox = config_.outbox;
     }
@@ -169,8 +174,8 @@ void Daemon::reload() {
   config_ = std::move(*fresh);
   log::setSecret(config_.platform.token);
   session_ = startSession(config_);
-  log::notice(log::Category::Config, "configuration reloaded: " +
-                                         std::to_string(config_.sensors.size()) + " sensors");
+  log::notice(log::Category::Config,
+              "configuration reloaded: " + std::to_string(config_.sensors.size()) + " sensors");
   notify::ready();
   updateStatus();
 }

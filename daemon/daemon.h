@@ -38,7 +38,8 @@ class Daemon {
     ~Session();
   };
 
-  Daemon(std::string configPath, const Clock& clock) : configPath_(std::move(configPath)), clock_(clock) {}
+  Daemon(std::string configPath, const Clock& clock)
+      : configPath_(std::move(configPath)), clock_(clock) {}
   int start(Config config);
   Status openOutbox(const Config& config);
   std::unique_ptr<Session> startSession(const Config& config);

@@ -112,8 +112,7 @@ void EventLoop::cancelTimer(TimerId id) {
 }
 
 void EventLoop::compactTimerHeap() {
-  std::erase_if(timerHeap_,
-                [this](const Timer& t) { return timerCallbacks_.count(t.id) == 0; });
+  std::erase_if(timerHeap_, [this](const Timer& t) { return timerCallbacks_.count(t.id) == 0; });
   std::make_heap(timerHeap_.begin(), timerHeap_.end(), std::greater<>());
 }
 
@@ -121,7 +120,9 @@ void EventLoop::onSignal(int signo, std::function<void()> handler) {
   signalHandlers_[signo] = std::move(handler);
 }
 
-void EventLoop::stop() { stopping_ = true; }
+void EventLoop::stop() {
+  stopping_ = true;
+}
 
 Status EventLoop::run() {
   std::array<epoll_event, 64> events{};

@@ -27,9 +27,12 @@ bool stderrIsJournal() {
 
 std::string_view levelWord(Level l) {
   switch (l) {
-    case Level::Error: return "error: ";
-    case Level::Warning: return "warning: ";
-    default: return "";
+    case Level::Error:
+      return "error: ";
+    case Level::Warning:
+      return "warning: ";
+    default:
+      return "";
   }
 }
 
@@ -45,20 +48,33 @@ void replaceAll(std::string& text, std::string_view what, std::string_view with)
 
 std::string_view categoryName(Category c) {
   switch (c) {
-    case Category::Loop: return "loop";
-    case Category::Config: return "config";
-    case Category::Outbox: return "outbox";
-    case Category::Mqtt: return "mqtt";
-    case Category::Driver: return "sensor";
-    case Category::Clock: return "clock";
-    case Category::Cli: return "sckd";
+    case Category::Loop:
+      return "loop";
+    case Category::Config:
+      return "config";
+    case Category::Outbox:
+      return "outbox";
+    case Category::Mqtt:
+      return "mqtt";
+    case Category::Driver:
+      return "sensor";
+    case Category::Clock:
+      return "clock";
+    case Category::Cli:
+      return "sckd";
   }
   return "sckd";
 }
 
-void setLevel(Level max) { g_level = max; }
-Level level() { return g_level; }
-void setSecret(std::string secret) { g_secret = std::move(secret); }
+void setLevel(Level max) {
+  g_level = max;
+}
+Level level() {
+  return g_level;
+}
+void setSecret(std::string secret) {
+  g_secret = std::move(secret);
+}
 
 std::string maskSecret(std::string_view secret) {
   return std::string(secret.substr(0, 2)) + "****";

@@ -28,11 +28,21 @@ std::string maskSecret(std::string_view secret);
 
 void write(Level level, Category category, std::string_view message);
 
-inline void error(Category c, std::string_view m) { write(Level::Error, c, m); }
-inline void warning(Category c, std::string_view m) { write(Level::Warning, c, m); }
-inline void notice(Category c, std::string_view m) { write(Level::Notice, c, m); }
-inline void info(Category c, std::string_view m) { write(Level::Info, c, m); }
-inline void debug(Category c, std::string_view m) { write(Level::Debug, c, m); }
+inline void error(Category c, std::string_view m) {
+  write(Level::Error, c, m);
+}
+inline void warning(Category c, std::string_view m) {
+  write(Level::Warning, c, m);
+}
+inline void notice(Category c, std::string_view m) {
+  write(Level::Notice, c, m);
+}
+inline void info(Category c, std::string_view m) {
+  write(Level::Info, c, m);
+}
+inline void debug(Category c, std::string_view m) {
+  write(Level::Debug, c, m);
+}
 
 // For failures that repeat every tick: lets the first one through, then at most one line
 // per `interval`, and reports how many were suppressed in between. Never silent.
@@ -43,7 +53,10 @@ class RateLimiter {
   // Returns true when a line may be written now; *suppressed receives how many calls were
   // refused since the last line that went through.
   bool allow(MonoTime now, std::uint64_t* suppressed);
-  void reset() { started_ = false; suppressed_ = 0; }
+  void reset() {
+    started_ = false;
+    suppressed_ = 0;
+  }
 
  private:
   std::chrono::seconds interval_;

@@ -1,4 +1,6 @@
 // sckd: everything but this line lives in the core library, so tests exercise it all.
 #include "daemon/cli.h"
 
-int main(int argc, char** argv) { return sckd::runCli(argc, argv); }
+int main(int argc, char** argv) {
+  return sckd::runCli(argc, argv);
+}

@@ -97,8 +97,8 @@ struct MqttLibraryHooks {
     if (level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING)) {
       c.lastLibraryError_ = text;
       // OpenSSL reports in several lines; the first names the real cause.
-      if (c.tlsError_.empty() && (std::strstr(text, "OpenSSL") || std::strstr(text, "certificate") ||
-                                  std::strstr(text, "SSL"))) {
+      if (c.tlsError_.empty() && (std::strstr(text, "OpenSSL") ||
+                                  std::strstr(text, "certificate") || std::strstr(text, "SSL"))) {
         c.tlsError_ = text;
       }
     }
@@ -151,7 +151,8 @@ Status MqttClient::setUpHandle() {
     rc = mosquitto_tls_set(mosq_, settings_.caFile.c_str(), nullptr, nullptr, nullptr, nullptr);
   }
   if (rc != MOSQ_ERR_SUCCESS) {
-    return makeError("mqtt: cannot use CA file '" + settings_.caFile + "': " + mosquitto_strerror(rc));
+    return makeError("mqtt: cannot use CA file '" + settings_.caFile +
+                     "': " + mosquitto_strerror(rc));
   }
   // Peer and host name verification: the library's defaults, stated so nobody turns them off.
   rc = mosquitto_tls_opts_set(mosq_, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
@@ -220,7 +221,9 @@ void MqttClient::releaseHandle() {
   mosq_ = nullptr;
 }
 
-int MqttClient::socket() const { return mosq_ ? mosquitto_socket(mosq_) : -1; }
+int MqttClient::socket() const {
+  return mosq_ ? mosquitto_socket(mosq_) : -1;
+}
 
 bool MqttClient::tcpEstablished() const {
   sockaddr_storage peer{};
@@ -367,7 +370,8 @@ std::string MqttClient::reasonFor(int rc, int savedErrno) const {
     case MOSQ_ERR_KEEPALIVE:
       return "no answer from the broker within the keepalive interval";
     case MOSQ_ERR_TLS:
-      return "TLS handshake failed" + (lastLibraryError_.empty() ? std::string() : ": " + lastLibraryError_);
+      return "TLS handshake failed" +
+             (lastLibraryError_.empty() ? std::string() : ": " + lastLibraryError_);
     case MOSQ_ERR_CONN_REFUSED:
       return "broker refused the connection";
     case MOSQ_ERR_PROTOCOL:

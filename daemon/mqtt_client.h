@@ -28,9 +28,9 @@ struct MqttSettings {
 class MqttClient {
  public:
   struct Callbacks {
-    std::function<void()> connected;                            // CONNACK accepted
+    std::function<void()> connected;                              // CONNACK accepted
     std::function<void(const std::string& reason)> disconnected;  // any loss, with why
-    std::function<void(int mid)> published;                     // PUBACK for a QoS 1 publish
+    std::function<void(int mid)> published;                       // PUBACK for a QoS 1 publish
     std::function<void(const std::string& topic, std::string_view payload)> message;
   };
 
@@ -88,14 +88,14 @@ class MqttClient {
   Callbacks callbacks_;
   struct mosquitto* mosq_ = nullptr;
   bool connected_ = false;
-  bool attemptLive_ = false;    // an attempt or connection not yet reported down
-  bool quiet_ = false;          // disconnect() asked: no callbacks for the goodbye
-  int inLibrary_ = 0;           // depth of library calls: the handle must outlive them
+  bool attemptLive_ = false;  // an attempt or connection not yet reported down
+  bool quiet_ = false;        // disconnect() asked: no callbacks for the goodbye
+  int inLibrary_ = 0;         // depth of library calls: the handle must outlive them
   bool releasePending_ = false;
   std::string refusal_;         // CONNACK refusal text, reported with the disconnect
   std::string pendingFailure_;  // a publish found the socket broken: report it next
   std::string lastLibraryError_;
-  std::string tlsError_;        // the library's certificate/OpenSSL text of this attempt
+  std::string tlsError_;  // the library's certificate/OpenSSL text of this attempt
 };
 
 }  // namespace sckd

@@ -7,7 +7,9 @@
 
 namespace sckd::notify {
 
-void ready() { sd_notify(0, "READY=1"); }
+void ready() {
+  sd_notify(0, "READY=1");
+}
 
 void status(std::string_view text) {
   std::string message = "STATUS=";
@@ -15,11 +17,17 @@ void status(std::string_view text) {
   sd_notify(0, message.c_str());
 }
 
-void stopping() { sd_notify(0, "STOPPING=1"); }
+void stopping() {
+  sd_notify(0, "STOPPING=1");
+}
 
-void reloading() { sd_notify(0, "RELOADING=1"); }
+void reloading() {
+  sd_notify(0, "RELOADING=1");
+}
 
-void watchdog() { sd_notify(0, "WATCHDOG=1"); }
+void watchdog() {
+  sd_notify(0, "WATCHDOG=1");
+}
 
 std::optional<Millis> watchdogInterval() {
   std::uint64_t usec = 0;

@@ -25,7 +25,9 @@ struct Failure {
   std::string message;
 };
 
-Failure failureOf(sqlite3* db) { return {sqlite3_extended_errcode(db), sqliteMessage(db)}; }
+Failure failureOf(sqlite3* db) {
+  return {sqlite3_extended_errcode(db), sqliteMessage(db)};
+}
 
 // Steps a statement that returns no rows; resets it whatever happens.
 bool run(sqlite3_stmt* stmt) {
@@ -54,7 +56,8 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, std::uint6
   if (auto ok = outbox->prepare(); !ok) return withContext("outbox " + path, ok.error());
   // A lowered max_size applies from the start, not only after the next tick.
   if (auto ok = outbox->enforceMaxSize(); !ok) {
-    log::warning(log::Category::Outbox, "enforcing max_size on " + path + ": " + ok.error().message);
+    log::warning(log::Category::Outbox,
+                 "enforcing max_size on " + path + ": " + ok.error().message);
   }
   return outbox;
 }
@@ -133,8 +136,8 @@ Status Outbox::commit(const std::vector<NewReading>& readings) {
     // SQLite may already have rolled back (it does for some SQLITE_FULL cases); only the
     // uncommitted rows go, everything committed before stays readable.
     if (sqlite3_get_autocommit(db) == 0) (void)run(s.rollback.get());
-    const std::string what = "cannot store " + std::to_string(readings.size()) +
-                             " readings in " + path_ + " (" + failure.message + ")";
+    const std::string what = "cannot store " + std::to_string(readings.size()) + " readings in " +
+                             path_ + " (" + failure.message + ")";
     const std::string retry = "; they are kept in memory and retried";
     const int primary = failure.code & 0xff;
     if (primary == SQLITE_FULL) return makeError("disk full: " + what + retry);
@@ -144,7 +147,8 @@ Status Outbox::commit(const std::vector<NewReading>& readings) {
   queued_ += readings.size();
   if (auto cap = enforceMaxSize(); !cap) {
     // The readings are committed; a failed eviction is retried after the next tick.
-    log::warning(log::Category::Outbox, "enforcing max_size on " + path_ + ": " + cap.error().message);
+    log::warning(log::Category::Outbox,
+                 "enforcing max_size on " + path_ + ": " + cap.error().message);
   }
   return {};
 }
@@ -163,7 +167,8 @@ Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, s
     r.recordedAt = sqlite3_column_int64(fetch, 1);
     r.sensorId = sqlite3_column_int(fetch, 2);
     const auto* text = static_cast<const char*>(sqlite3_column_blob(fetch, 3));
-    r.value.assign(text != nullptr ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(fetch, 3)));
+    r.value.assign(text != nullptr ? text : "",
+                   static_cast<std::size_t>(sqlite3_column_bytes(fetch, 3)));
     rows.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) {
@@ -265,8 +270,12 @@ Status Outbox::enforceMaxSize() {
   return {};
 }
 
-Result<OutboxStats> Outbox::stats() { return outbox_file::queryStats(db_.get(), path_); }
+Result<OutboxStats> Outbox::stats() {
+  return outbox_file::queryStats(db_.get(), path_);
+}
 
-std::uint64_t Outbox::takeDroppedCount() { return std::exchange(droppedSinceTake_, 0); }
+std::uint64_t Outbox::takeDroppedCount() {
+  return std::exchange(droppedSinceTake_, 0);
+}
 
 }  // namespace sckd

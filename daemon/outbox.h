@@ -29,13 +29,13 @@ struct StoredReading {
 };
 
 struct OutboxStats {
-  std::uint64_t queued = 0;  // readings waiting for a PUBACK
+  std::uint64_t queued = 0;                      // readings waiting for a PUBACK
   std::optional<std::int64_t> oldestRecordedAt;  // of the queued ones
   std::optional<std::int64_t> newestRecordedAt;
-  std::uint64_t delivered = 0;  // acknowledged readings, over the database's life
+  std::uint64_t delivered = 0;                 // acknowledged readings, over the database's life
   std::optional<std::int64_t> lastDeliveryAt;  // Unix seconds of the last PUBACK
-  std::uint64_t dropped = 0;    // evicted by max_size, over the database's life
-  std::uint64_t sizeBytes = 0;  // database file plus WAL
+  std::uint64_t dropped = 0;                   // evicted by max_size, over the database's life
+  std::uint64_t sizeBytes = 0;                 // database file plus WAL
 };
 
 class Outbox {
@@ -77,7 +77,7 @@ class Outbox {
   Status prepare();
   Status enforceMaxSize();
   Result<std::uint64_t> usedBytes();  // pages in use plus the WAL
-  bool checkpoint();                   // folds the WAL back; false if a reader pinned it
+  bool checkpoint();                  // folds the WAL back; false if a reader pinned it
   Status evictOldest(std::uint64_t rows);
 
   std::string path_;

@@ -42,8 +42,9 @@ Result<Verdict> classify(sqlite3* db) {
   auto appId = sqliteQueryInt(db, "PRAGMA application_id");
   if (!appId) return fail(appId.error());
   auto tables = sqliteQueryText(
-      db, "SELECT count(*) || ':' || coalesce(group_concat(name, ', '), '') FROM sqlite_schema "
-          "WHERE type = 'table' AND name NOT IN ('readings', 'meta', 'sqlite_sequence')");
+      db,
+      "SELECT count(*) || ':' || coalesce(group_concat(name, ', '), '') FROM sqlite_schema "
+      "WHERE type = 'table' AND name NOT IN ('readings', 'meta', 'sqlite_sequence')");
   if (!tables) return fail(tables.error());
   auto anyTable = sqliteQueryInt(db, "SELECT count(*) FROM sqlite_schema");
   if (!anyTable) return fail(anyTable.error());
@@ -51,9 +52,9 @@ Result<Verdict> classify(sqlite3* db) {
   const std::string foreignTables = tables->substr(tables->find(':') + 1);
   if (id == 0 && anyTable->value_or(0) == 0) return Verdict{Verdict::Fresh, {}};
   if (id != kApplicationId) {
-    return Verdict{Verdict::Rejected, "not an sckd outbox (application_id " + std::to_string(id) +
-                                          (foreignTables.empty() ? "" : ", tables " + foreignTables) +
-                                          ")"};
+    return Verdict{Verdict::Rejected,
+                   "not an sckd outbox (application_id " + std::to_string(id) +
+                       (foreignTables.empty() ? "" : ", tables " + foreignTables) + ")"};
   }
   if (!foreignTables.empty()) {
     return Verdict{Verdict::Rejected, "not an sckd outbox (foreign tables " + foreignTables + ")"};
@@ -103,8 +104,8 @@ Status moveAside(const std::string& path, const std::string& reason) {
   for (const char* suffix : {"-wal", "-shm", "-journal"}) {
     const std::string from = path + suffix;
     if (exists(from) && ::rename(from.c_str(), (target + suffix).c_str()) != 0) {
-      log::error(log::Category::Outbox, "could not move " + from + " to " + target + suffix + ": " +
-                                            std::strerror(errno));
+      log::error(log::Category::Outbox,
+                 "could not move " + from + " to " + target + suffix + ": " + std::strerror(errno));
     }
   }
   log::error(log::Category::Outbox, "outbox " + path + " is unusable (" + reason +
@@ -131,13 +132,18 @@ Status createSchema(sqlite3* db) {
   // AUTOINCREMENT: row ids are never reused, even after the newest rows are deleted; the
   // publisher's cursor relies on new rows always sorting after every row it has sent.
   return sqliteExec(
-      db, "BEGIN IMMEDIATE;"
-          "CREATE TABLE IF NOT EXISTS readings(id INTEGER PRIMARY KEY AUTOINCREMENT,"
-          " recorded_at INTEGER NOT NULL, sensor_id INTEGER NOT NULL, value TEXT NOT NULL);"
-          "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER);"
-          "INSERT OR IGNORE INTO meta(key, value) VALUES ('delivered', 0), ('dropped', 0);"
-          "PRAGMA application_id = " + std::to_string(kApplicationId) + ";"
-          "PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";"
+      db,
+      "BEGIN IMMEDIATE;"
+      "CREATE TABLE IF NOT EXISTS readings(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " recorded_at INTEGER NOT NULL, sensor_id INTEGER NOT NULL, value TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER);"
+      "INSERT OR IGNORE INTO meta(key, value) VALUES ('delivered', 0), ('dropped', 0);"
+      "PRAGMA application_id = " +
+          std::to_string(kApplicationId) +
+          ";"
+          "PRAGMA user_version = " +
+          std::to_string(kSchemaVersion) +
+          ";"
           "COMMIT;");
 }
 
@@ -160,7 +166,8 @@ Status checkDirectory(const std::string& path) {
                        "); create it or change outbox.path");
     }
   }
-  if (!S_ISDIR(st.st_mode)) return makeError(dir + " (for the outbox " + path + ") is not a directory");
+  if (!S_ISDIR(st.st_mode))
+    return makeError(dir + " (for the outbox " + path + ") is not a directory");
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
     return makeError("directory " + dir + " for the outbox " + path + " is not writable by uid " +
                      std::to_string(::getuid()) + " (" + std::strerror(errno) + ")");
@@ -229,7 +236,9 @@ std::uint64_t fileSize(const std::string& path) {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
-std::uint64_t onDiskSize(const std::string& path) { return fileSize(path) + fileSize(path + "-wal"); }
+std::uint64_t onDiskSize(const std::string& path) {
+  return fileSize(path) + fileSize(path + "-wal");
+}
 
 Result<OutboxStats> queryStats(sqlite3* db, const std::string& path) {
   OutboxStats stats;

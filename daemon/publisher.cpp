@@ -49,10 +49,11 @@ bool Publisher::refill() {
 }
 
 std::optional<MonoTime> Publisher::pump(const SendFn& send) {
-  const auto spacing = settings_.maxMessagesPerSecond > 0
-                           ? std::chrono::duration_cast<MonoClock::duration>(std::chrono::seconds(1)) /
-                                 settings_.maxMessagesPerSecond
-                           : MonoClock::duration::zero();
+  const auto spacing =
+      settings_.maxMessagesPerSecond > 0
+          ? std::chrono::duration_cast<MonoClock::duration>(std::chrono::seconds(1)) /
+                settings_.maxMessagesPerSecond
+          : MonoClock::duration::zero();
   while (up_ && inFlight_.size() < settings_.maxInFlight) {
     const MonoTime now = clock_.monotonic();
     if (spacing > MonoClock::duration::zero() && now < nextSendAllowed_) {
@@ -67,7 +68,8 @@ std::optional<MonoTime> Publisher::pump(const SendFn& send) {
     Result<int> mid = send(msg->payload);
     if (!mid.ok()) {
       // Connection trouble: the rows stay queued and go again after the reconnect.
-      log::warning(log::Category::Mqtt, "publish failed, waiting for the connection: " + mid.error().message);
+      log::warning(log::Category::Mqtt,
+                   "publish failed, waiting for the connection: " + mid.error().message);
       connectionDown();
       return std::nullopt;
     }
@@ -92,8 +94,9 @@ void Publisher::acknowledged(int mid) {
   Status ok = outbox_.acknowledge(done.firstRowId, done.lastRowId, toUnixSeconds(now));
   if (!ok.ok()) {
     // At-least-once: the rows stay queued and are sent again after the next reconnect.
-    log::error(log::Category::Outbox, "removing delivered readings " + std::to_string(done.firstRowId) +
-                                          ".." + std::to_string(done.lastRowId) + ": " + ok.error().message);
+    log::error(log::Category::Outbox,
+               "removing delivered readings " + std::to_string(done.firstRowId) + ".." +
+                   std::to_string(done.lastRowId) + ": " + ok.error().message);
     return;
   }
   ++acknowledgedMessages_;

@@ -22,7 +22,11 @@ struct Sampler::Tick {
 
 Sampler::Sampler(Timers& timers, const Clock& clock, Outbox& outbox, bool requireSync,
                  std::vector<Sensor> sensors)
-    : timers_(timers), clock_(clock), outbox_(outbox), requireSync_(requireSync), scheduler_(clock) {
+    : timers_(timers),
+      clock_(clock),
+      outbox_(outbox),
+      requireSync_(requireSync),
+      scheduler_(clock) {
   sensors_.reserve(sensors.size());
   for (auto& sensor : sensors) {
     SensorState state;
@@ -55,7 +59,9 @@ std::string Sampler::describe(const SensorConfig& sensor) {
   return text + ")";
 }
 
-void Sampler::start() { armNextTick(); }
+void Sampler::start() {
+  armNextTick();
+}
 
 Sampler::Health Sampler::health() const {
   Health h;
@@ -123,7 +129,7 @@ void Sampler::onTick() {
       collect(index, tick);
     } else {
       state.collectTimer = timers_.addTimer(clock_.monotonic() + *delay,
-                                          [this, index, tick] { collect(index, tick); });
+                                            [this, index, tick] { collect(index, tick); });
     }
   }
   if (--tick->pending == 0) finishTick(tick);
@@ -136,16 +142,20 @@ void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
   if (measurement.ok() && measurement->continueAfter) {
     // One more step to go: keep what this step measured and come back for the rest.
     auto& partial = state.partial;
-    partial.samples.insert(partial.samples.end(), measurement->samples.begin(), measurement->samples.end());
-    partial.failures.insert(partial.failures.end(), measurement->failures.begin(), measurement->failures.end());
+    partial.samples.insert(partial.samples.end(), measurement->samples.begin(),
+                           measurement->samples.end());
+    partial.failures.insert(partial.failures.end(), measurement->failures.begin(),
+                            measurement->failures.end());
     state.collectTimer = timers_.addTimer(clock_.monotonic() + *measurement->continueAfter,
                                           [this, index, tick] { collect(index, tick); });
     return;
   }
   if (measurement.ok() && (!state.partial.samples.empty() || !state.partial.failures.empty())) {
     Measurement whole = std::move(state.partial);
-    whole.samples.insert(whole.samples.end(), measurement->samples.begin(), measurement->samples.end());
-    whole.failures.insert(whole.failures.end(), measurement->failures.begin(), measurement->failures.end());
+    whole.samples.insert(whole.samples.end(), measurement->samples.begin(),
+                         measurement->samples.end());
+    whole.failures.insert(whole.failures.end(), measurement->failures.begin(),
+                          measurement->failures.end());
     measurement = std::move(whole);
   }
   state.partial = Measurement{};
@@ -188,7 +198,8 @@ void Sampler::sensorFailed(SensorState& state, const Error& error) {
   state.failureReported = true;
   std::string line = describe(state.sensor.config) + ": " + error.message;
   if (first) line += " (SENSOR_FAILING)";
-  if (suppressed > 0) line += " [" + std::to_string(suppressed) + " more failures since last report]";
+  if (suppressed > 0)
+    line += " [" + std::to_string(suppressed) + " more failures since last report]";
   log::warning(log::Category::Driver, line);
 }
 
@@ -224,7 +235,8 @@ void Sampler::commit(std::vector<NewReading> readings) {
     std::uint64_t suppressed = 0;
     if (commitFailureLog_.allow(clock_.monotonic(), &suppressed)) {
       std::string line = "cannot store readings (OUTBOX_WRITE_FAILED): " + stored.error().message +
-                         " (" + std::to_string(unsaved_.size()) + " readings now waiting in memory)";
+                         " (" + std::to_string(unsaved_.size()) +
+                         " readings now waiting in memory)";
       if (lost > 0) line += "; " + std::to_string(lost) + " oldest unsaved readings dropped";
       log::error(log::Category::Outbox, line);
     }
@@ -237,9 +249,9 @@ void Sampler::commit(std::vector<NewReading> readings) {
   }
   std::uint64_t dropped = outbox_.takeDroppedCount();
   if (dropped > 0) {
-    log::warning(log::Category::Outbox,
-                 "outbox reached outbox.max_size: dropped the " + std::to_string(dropped) +
-                     " oldest queued readings (OUTBOX_FULL)");
+    log::warning(log::Category::Outbox, "outbox reached outbox.max_size: dropped the " +
+                                            std::to_string(dropped) +
+                                            " oldest queued readings (OUTBOX_FULL)");
   }
   if (committed_) committed_();
 }

@@ -13,10 +13,10 @@
 
 #include "config/config.h"
 #include "daemon/clock.h"
-#include "daemon/timers.h"
 #include "daemon/log.h"
 #include "daemon/outbox.h"
 #include "daemon/scheduler.h"
+#include "daemon/timers.h"
 #include "drivers/driver.h"
 
 namespace sckd {
@@ -52,8 +52,8 @@ class Sampler {
  private:
   struct SensorState {
     Sensor sensor;
-    bool busy = false;       // a measurement is started and not yet collected
-    bool failing = false;    // the last measurement failed (for STATUS and recovery notice)
+    bool busy = false;             // a measurement is started and not yet collected
+    bool failing = false;          // the last measurement failed (for STATUS and recovery notice)
     bool failureReported = false;  // this failure episode was logged, so its end is too
     log::RateLimiter failureLog{std::chrono::minutes(10)};
     Timers::Id collectTimer = 0;

@@ -4,8 +4,12 @@
 
 namespace sckd {
 
-void SqliteCloser::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-void StmtFinalizer::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+void SqliteCloser::operator()(sqlite3* db) const {
+  sqlite3_close_v2(db);
+}
+void StmtFinalizer::operator()(sqlite3_stmt* stmt) const {
+  sqlite3_finalize(stmt);
+}
 
 StmtReset::~StmtReset() {
   sqlite3_reset(stmt_);

@@ -24,7 +24,8 @@ class Bh1750Driver final : public Driver {
     if (Status s = command(static_cast<std::uint8_t>(kMtHigh | (mt_ >> 5)), "set MTreg"); !s.ok()) {
       return s.error();
     }
-    if (Status s = command(static_cast<std::uint8_t>(kMtLow | (mt_ & 0x1F)), "set MTreg"); !s.ok()) {
+    if (Status s = command(static_cast<std::uint8_t>(kMtLow | (mt_ & 0x1F)), "set MTreg");
+        !s.ok()) {
       return s.error();
     }
     if (Status s = command(kOneTimeHighRes, "start measurement"); !s.ok()) return s.error();
@@ -36,7 +37,8 @@ class Bh1750Driver final : public Driver {
     if (!measuring_) return makeError("collect() without a started measurement");
     measuring_ = false;
     std::uint8_t frame[2] = {};
-    if (Status s = bus_.read(address_, frame); !s.ok()) return withContext("read result", s.error());
+    if (Status s = bus_.read(address_, frame); !s.ok())
+      return withContext("read result", s.error());
     Measurement m;
     Result<double> lux = decodeBh1750(std::span<const std::uint8_t, 2>(frame), mt_);
     if (lux.ok()) {
@@ -81,7 +83,13 @@ DriverInfo bh1750DriverInfo() {
   // No public id for the BH1750: 14 is the urban board's light sensor, the generic light id.
   info.quantities = {Quantity{"light", "lux", 14, true, 1}};
   info.options = {
-      OptionSpec{"measurement_time", OptionType::Integer, false, 31, 254, {}, "69",
+      OptionSpec{"measurement_time",
+                 OptionType::Integer,
+                 false,
+                 31,
+                 254,
+                 {},
+                 "69",
                  "MTreg: higher is more sensitive in the dark, lower reaches brighter light"},
   };
   info.create = [](const DriverContext& context) -> Result<std::unique_ptr<Driver>> {

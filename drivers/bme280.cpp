@@ -190,16 +190,24 @@ struct Bme280Settings {
 // Oversampling factor -> the 3-bit register code (1 -> 001 ... 16 -> 101).
 std::uint8_t osrsCode(int factor) {
   switch (factor) {
-    case 1: return 1;
-    case 2: return 2;
-    case 4: return 3;
-    case 8: return 4;
-    case 16: return 5;
-    default: return 0;
+    case 1:
+      return 1;
+    case 2:
+      return 2;
+    case 4:
+      return 3;
+    case 8:
+      return 4;
+    case 16:
+      return 5;
+    default:
+      return 0;
   }
 }
 
-bool isBmp280Id(std::uint8_t id) { return id == 0x56 || id == 0x57 || id == 0x58; }
+bool isBmp280Id(std::uint8_t id) {
+  return id == 0x56 || id == 0x57 || id == 0x58;
+}
 
 Status checkChipId(Variant variant, std::uint8_t id) {
   if (variant == Variant::Bme280) {
@@ -314,7 +322,8 @@ class Bme280Driver final : public Driver {
     // are never 0 or 0xFFFF on a real part.
     calibration_ = parseBme280Calibration(tp, hSpan);
     for (std::uint16_t v : {calibration_.t1, calibration_.p1}) {
-      if (v == 0 || v == 0xFFFF) return makeError("calibration data is blank (read as " + hex(v) + ")");
+      if (v == 0 || v == 0xFFFF)
+        return makeError("calibration data is blank (read as " + hex(v) + ")");
     }
     // Filter off, standby irrelevant in forced mode; writable only in sleep mode (after reset).
     return write(kRegConfig, 0x00, "write config");

@@ -20,11 +20,11 @@ namespace sckd {
 
 // One physical quantity a driver reports, in the unit the platform expects.
 struct Quantity {
-  std::string_view name;  // the key under `ids:` in the config, e.g. "temperature"
-  std::string_view unit;  // e.g. "degC", "kPa", "#/0.1L"
-  int defaultId = 0;      // platform sensor id; 0 = none, the config must give one
-  bool genericId = false; // true: defaultId is the closest generic id, not the chip's own
-  int decimals = 2;       // precision published (trailing zeros are trimmed)
+  std::string_view name;   // the key under `ids:` in the config, e.g. "temperature"
+  std::string_view unit;   // e.g. "degC", "kPa", "#/0.1L"
+  int defaultId = 0;       // platform sensor id; 0 = none, the config must give one
+  bool genericId = false;  // true: defaultId is the closest generic id, not the chip's own
+  int decimals = 2;        // precision published (trailing zeros are trimmed)
 };
 
 struct Sample {
@@ -81,9 +81,9 @@ struct DriverContext {
 using DriverFactory = std::function<Result<std::unique_ptr<Driver>>(const DriverContext&)>;
 
 struct DriverInfo {
-  std::string_view name;     // `driver:` in the config
-  std::string_view summary;  // one line for `sckd check` and docs
-  bool onI2cBus = false;     // needs `bus:` and `address:`
+  std::string_view name;       // `driver:` in the config
+  std::string_view summary;    // one line for `sckd check` and docs
+  bool onI2cBus = false;       // needs `bus:` and `address:`
   std::vector<int> addresses;  // the addresses the chip can have; the first is the default
   std::vector<Quantity> quantities;
   std::vector<OptionSpec> options;

@@ -56,11 +56,15 @@ class Lps33Driver final : public Driver {
     }
     Lps33Values v = decodeLps33(std::span<const std::uint8_t, 6>(frame));
     Measurement m;
-    if (v.pressure.ok()) m.samples.push_back(Sample{0, *v.pressure});
-    else m.failures.push_back(v.pressure.error());
+    if (v.pressure.ok())
+      m.samples.push_back(Sample{0, *v.pressure});
+    else
+      m.failures.push_back(v.pressure.error());
     if (temperature_) {
-      if (v.temperature.ok()) m.samples.push_back(Sample{1, *v.temperature});
-      else m.failures.push_back(v.temperature.error());
+      if (v.temperature.ok())
+        m.samples.push_back(Sample{1, *v.temperature});
+      else
+        m.failures.push_back(v.temperature.error());
     }
     return m;
   }
@@ -149,7 +153,13 @@ DriverInfo lps33DriverInfo() {
       Quantity{"temperature", "degC", 55, true, 2},
   };
   info.options = {
-      OptionSpec{"temperature", OptionType::Boolean, false, 0, -1, {}, "false",
+      OptionSpec{"temperature",
+                 OptionType::Boolean,
+                 false,
+                 0,
+                 -1,
+                 {},
+                 "false",
                  "also publish the chip's temperature (generic id 55 unless ids: says)"},
   };
   info.create = [](const DriverContext& context) -> Result<std::unique_ptr<Driver>> {

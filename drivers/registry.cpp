@@ -19,24 +19,11 @@ namespace sckd {
 const std::vector<DriverInfo>& driverRegistry() {
   // Built on first use, so no static initialisation order depends on other files.
   static const std::vector<DriverInfo> drivers = {
-      ads1015DriverInfo(),
-      ads1115DriverInfo(),
-      bh1750DriverInfo(),
-      bme280DriverInfo(),
-      bmp280DriverInfo(),
-      lps33DriverInfo(),
-      scd30DriverInfo(),
-      scd40DriverInfo(),
-      scd41DriverInfo(),
-      sen50DriverInfo(),
-      sen54DriverInfo(),
-      sen55DriverInfo(),
-      sht30DriverInfo(),
-      sht31DriverInfo(),
-      sht35DriverInfo(),
-      sht4xDriverInfo(),
-      simDriverInfo(),
-      sps30DriverInfo(),
+      ads1015DriverInfo(), ads1115DriverInfo(), bh1750DriverInfo(), bme280DriverInfo(),
+      bmp280DriverInfo(),  lps33DriverInfo(),   scd30DriverInfo(),  scd40DriverInfo(),
+      scd41DriverInfo(),   sen50DriverInfo(),   sen54DriverInfo(),  sen55DriverInfo(),
+      sht30DriverInfo(),   sht31DriverInfo(),   sht35DriverInfo(),  sht4xDriverInfo(),
+      simDriverInfo(),     sps30DriverInfo(),
   };
   return drivers;
 }

@@ -22,7 +22,9 @@ std::string hex16(unsigned value) {
   return text;
 }
 
-bool timedOut(const Error& e) { return e.message.find("timed out") != std::string::npos; }
+bool timedOut(const Error& e) {
+  return e.message.find("timed out") != std::string::npos;
+}
 
 // Float `index` (0..2) of the frame, from words 2*index and 2*index+1.
 Result<float> floatAt(std::span<const std::uint8_t> frame, std::size_t index) {
@@ -139,8 +141,8 @@ class Scd30Driver final : public Driver {
     std::size_t bad = 0;
     auto words = sensirion::decodeWords(frame, &bad);
     if (!words) {
-      return failed(makeError("read " + hex16(code) + ": CRC mismatch in word " +
-                              std::to_string(bad)));
+      return failed(
+          makeError("read " + hex16(code) + ": CRC mismatch in word " + std::to_string(bad)));
     }
     return *words;
   }
@@ -179,9 +181,21 @@ DriverInfo scd30DriverInfo() {
                      Quantity{"temperature", "degC", 160, false, 2},
                      Quantity{"humidity", "%RH", 161, false, 2}};
   info.options = {
-      OptionSpec{"measurement_interval", OptionType::Duration, false, 2, 1800, {}, "2s",
+      OptionSpec{"measurement_interval",
+                 OptionType::Duration,
+                 false,
+                 2,
+                 1800,
+                 {},
+                 "2s",
                  "how often the SCD30 measures (2s..30m)"},
-      OptionSpec{"pressure_compensation", OptionType::Integer, false, 0, 1400, {}, "0",
+      OptionSpec{"pressure_compensation",
+                 OptionType::Integer,
+                 false,
+                 0,
+                 1400,
+                 {},
+                 "0",
                  "ambient pressure in mbar (700..1400) for CO2 compensation; 0: off"},
   };
   info.create = [](const DriverContext& context) -> Result<std::unique_ptr<Driver>> {

@@ -19,7 +19,9 @@ std::string hex16(unsigned value) {
   return text;
 }
 
-bool nacked(const Error& e) { return e.message.find("Remote I/O error") != std::string::npos; }
+bool nacked(const Error& e) {
+  return e.message.find("Remote I/O error") != std::string::npos;
+}
 
 Result<std::uint16_t> word(std::span<const std::uint8_t> frame, std::size_t index) {
   const std::uint8_t* w = frame.data() + 3 * index;
@@ -50,13 +52,12 @@ class Scd4xDriver final : public Driver {
         started_ = true;
         return Millis(0);
       }
-      startError_ = withContext("start periodic measurement " + hex16(kStartPeriodic),
-                                s.error());
+      startError_ = withContext("start periodic measurement " + hex16(kStartPeriodic), s.error());
     }
     std::vector<std::uint8_t> cmd = sensirion::command(kReadMeasurement);
     if (Status s = bus_.write(address_, cmd); !s.ok()) {
-      Error e = initialised_ ? withContext("command " + hex16(kReadMeasurement), s.error())
-                             : startError_;
+      Error e =
+          initialised_ ? withContext("command " + hex16(kReadMeasurement), s.error()) : startError_;
       initialised_ = false;
       return e;
     }
@@ -69,16 +70,18 @@ class Scd4xDriver final : public Driver {
     if (!started_) return makeError("collect() without a started measurement");
     started_ = false;
     if (justStarted_) {
-      return makeError("periodic measurement started just now; the first value comes 5 s "
-                       "later");
+      return makeError(
+          "periodic measurement started just now; the first value comes 5 s "
+          "later");
     }
     std::uint8_t frame[9] = {};
     if (Status s = bus_.read(address_, frame); !s.ok()) {
       // The chip ACKed the command a moment ago: a NACKed read header is its datasheet
       // way of saying the buffer is empty (read out already, next value not due yet).
       if (nacked(s.error())) {
-        return makeError("no new measurement yet (the SCD4x updates every 5 s; reading "
-                         "more often than that leaves readings without a value)");
+        return makeError(
+            "no new measurement yet (the SCD4x updates every 5 s; reading "
+            "more often than that leaves readings without a value)");
       }
       initialised_ = false;
       return withContext("read measurement " + hex16(kReadMeasurement), s.error());

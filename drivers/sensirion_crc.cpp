@@ -7,7 +7,8 @@ std::uint8_t crc8(std::uint8_t msb, std::uint8_t lsb) {
   for (std::uint8_t byte : {msb, lsb}) {
     crc ^= byte;
     for (int bit = 0; bit < 8; ++bit) {
-      crc = (crc & 0x80) ? static_cast<std::uint8_t>((crc << 1) ^ 0x31) : static_cast<std::uint8_t>(crc << 1);
+      crc = (crc & 0x80) ? static_cast<std::uint8_t>((crc << 1) ^ 0x31)
+                         : static_cast<std::uint8_t>(crc << 1);
     }
   }
   return crc;

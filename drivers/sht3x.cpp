@@ -131,8 +131,13 @@ DriverInfo sht3xInfo(std::string_view name, std::string_view summary, int tId, i
   info.addresses = {0x44, 0x45};
   info.quantities = {Quantity{"temperature", "degC", tId, generic, 2},
                      Quantity{"humidity", "%RH", rhId, generic, 2}};
-  info.options = {OptionSpec{"repeatability", OptionType::String, false, 0, -1,
-                             {"high", "medium", "low"}, "high",
+  info.options = {OptionSpec{"repeatability",
+                             OptionType::String,
+                             false,
+                             0,
+                             -1,
+                             {"high", "medium", "low"},
+                             "high",
                              "single-shot repeatability: high (15.5 ms), medium, low"}};
   info.create = [](const DriverContext& context) -> Result<std::unique_ptr<Driver>> {
     const SensorConfig& sensor = context.sensor;

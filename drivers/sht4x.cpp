@@ -126,8 +126,13 @@ DriverInfo sht4xDriverInfo() {
   info.addresses = {0x44, 0x45, 0x46};
   info.quantities = {Quantity{"temperature", "degC", 55, true, 2},
                      Quantity{"humidity", "%RH", 56, true, 2}};
-  info.options = {OptionSpec{"precision", OptionType::String, false, 0, -1,
-                             {"high", "medium", "low"}, "high",
+  info.options = {OptionSpec{"precision",
+                             OptionType::String,
+                             false,
+                             0,
+                             -1,
+                             {"high", "medium", "low"},
+                             "high",
                              "single-shot precision: high (8.3 ms), medium, low"}};
   info.create = [](const DriverContext& context) -> Result<std::unique_ptr<Driver>> {
     const SensorConfig& sensor = context.sensor;

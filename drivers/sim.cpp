@@ -102,16 +102,27 @@ DriverInfo simDriverInfo() {
   info.addresses = {};
   info.quantities = {Quantity{"value", "", 0, false, 2}};
   info.options = {
-      OptionSpec{"waveform", OptionType::String, false, 0, -1, {"counter", "sine", "constant"},
-                 "counter", "counter: the Unix seconds of recorded_at; sine; constant"},
-      OptionSpec{"fail_every", OptionType::Integer, false, 0, 1'000'000'000, {}, "0",
+      OptionSpec{"waveform",
+                 OptionType::String,
+                 false,
+                 0,
+                 -1,
+                 {"counter", "sine", "constant"},
+                 "counter",
+                 "counter: the Unix seconds of recorded_at; sine; constant"},
+      OptionSpec{"fail_every",
+                 OptionType::Integer,
+                 false,
+                 0,
+                 1'000'000'000,
+                 {},
+                 "0",
                  "n > 0: every n-th measurement fails (fault injection)"},
       OptionSpec{"min", OptionType::Number, false, 0, -1, {}, "0", "lowest value of the sine"},
       OptionSpec{"max", OptionType::Number, false, 0, -1, {}, "100", "highest value of the sine"},
-      OptionSpec{"period", OptionType::Duration, false, 1, 86400, {}, "60s",
-                 "period of the sine"},
-      OptionSpec{"value", OptionType::Number, false, 0, -1, {}, "0",
-                 "the value of the constant waveform"},
+      OptionSpec{"period", OptionType::Duration, false, 1, 86400, {}, "60s", "period of the sine"},
+      OptionSpec{
+          "value", OptionType::Number, false, 0, -1, {}, "0", "the value of the constant waveform"},
   };
   info.create = createSim;
   return info;

@@ -13,9 +13,9 @@
 
 #if SCKD_HAVE_I2C
 extern "C" {
+#include <i2c/smbus.h>
 #include <linux/i2c-dev.h>
 #include <linux/i2c.h>
-#include <i2c/smbus.h>
 }
 #endif
 
@@ -36,7 +36,8 @@ std::string hex(unsigned value) {
 // errno, with the hint a Raspberry Pi user needs for the common ones.
 std::string describeErrno(int err) {
   std::string text = std::strerror(err);
-  if (err == EBUSY) text += " (a kernel driver owns this address: remove its dtoverlay or use its IIO device)";
+  if (err == EBUSY)
+    text += " (a kernel driver owns this address: remove its dtoverlay or use its IIO device)";
   if (err == ENOENT) text += " (is I2C enabled? raspi-config, or dtparam=i2c_arm=on in config.txt)";
   if (err == EACCES || err == EPERM) text += " (the user needs to be in group i2c)";
   return text;
@@ -44,7 +45,8 @@ std::string describeErrno(int err) {
 
 class LinuxI2cBus final : public I2cBus {
  public:
-  LinuxI2cBus(std::string path, std::string name) : path_(std::move(path)), name_(std::move(name)) {}
+  LinuxI2cBus(std::string path, std::string name)
+      : path_(std::move(path)), name_(std::move(name)) {}
   ~LinuxI2cBus() override { closeFd(); }
   LinuxI2cBus(const LinuxI2cBus&) = delete;
   LinuxI2cBus& operator=(const LinuxI2cBus&) = delete;
@@ -52,7 +54,8 @@ class LinuxI2cBus final : public I2cBus {
   const std::string& name() const override { return name_; }
 
   Status write(std::uint8_t address, std::span<const std::uint8_t> bytes) override {
-    i2c_msg msg{address, 0, static_cast<__u16>(bytes.size()), const_cast<std::uint8_t*>(bytes.data())};
+    i2c_msg msg{address, 0, static_cast<__u16>(bytes.size()),
+                const_cast<std::uint8_t*>(bytes.data())};
     return transfer(&msg, 1, "write");
   }
 
@@ -84,11 +87,14 @@ class LinuxI2cBus final : public I2cBus {
     return {};
   }
 
-  Status readBlockData(std::uint8_t address, std::uint8_t reg, std::span<std::uint8_t> bytes) override {
+  Status readBlockData(std::uint8_t address, std::uint8_t reg,
+                       std::span<std::uint8_t> bytes) override {
     const std::string what = "read " + hex(reg);
-    if (bytes.size() > I2C_SMBUS_BLOCK_MAX) return makeError(what + ": block read longer than 32 bytes");
+    if (bytes.size() > I2C_SMBUS_BLOCK_MAX)
+      return makeError(what + ": block read longer than 32 bytes");
     if (Status s = select(address); !s.ok()) return withContext(what, s.error());
-    const __s32 rc = i2c_smbus_read_i2c_block_data(fd_, reg, static_cast<__u8>(bytes.size()), bytes.data());
+    const __s32 rc =
+        i2c_smbus_read_i2c_block_data(fd_, reg, static_cast<__u8>(bytes.size()), bytes.data());
     if (rc < 0) return failed(what, rc);
     if (static_cast<std::size_t>(rc) < bytes.size()) {
       return makeError(what + ": short block (" + std::to_string(rc) + " of " +
@@ -124,7 +130,9 @@ class LinuxI2cBus final : public I2cBus {
   }
 
   // libi2c returns -errno.
-  static Error failed(const std::string& what, __s32 rc) { return makeError(what + ": " + describeErrno(-rc)); }
+  static Error failed(const std::string& what, __s32 rc) {
+    return makeError(what + ": " + describeErrno(-rc));
+  }
 
   Status select(std::uint8_t address) {
     if (Status opened = open(); !opened.ok()) return opened;
@@ -160,7 +168,9 @@ class LinuxI2cBus final : public I2cBus {
   }
   Result<std::uint8_t> readByteData(std::uint8_t, std::uint8_t) override { return error(); }
   Status writeByteData(std::uint8_t, std::uint8_t, std::uint8_t) override { return error(); }
-  Status readBlockData(std::uint8_t, std::uint8_t, std::span<std::uint8_t>) override { return error(); }
+  Status readBlockData(std::uint8_t, std::uint8_t, std::span<std::uint8_t>) override {
+    return error();
+  }
   Status probeQuickWrite(std::uint8_t) override { return error(); }
   Status probeReadByte(std::uint8_t) override { return error(); }
 
@@ -190,7 +200,9 @@ class LinuxI2cBuses final : public I2cBuses {
 
 }  // namespace
 
-bool i2cCompiledIn() { return SCKD_HAVE_I2C != 0; }
+bool i2cCompiledIn() {
+  return SCKD_HAVE_I2C != 0;
+}
 
 Status requireI2cSupport(std::string_view driverName) {
   if (i2cCompiledIn()) return {};

@@ -24,15 +24,41 @@ std::string readFile(const std::string& path) {
 
 // Bytes that matter to YAML and to the loader's own checks.
 constexpr std::string_view kInteresting = ":-[]{}#&*!|>'\"%@`,? \n\t\\0x/+";
-const std::vector<std::string> kTokens{
-    "0x44", "-1", "99999999999999999999", "1.5m", "5m", "256MB", "1TiB", "raw",
-    "inventory", "~", "null", "true", "&a", "*a", "!!str", "!!int", "<<: *a", "sim",
-    "thchip", "ids: {value: 55}", "id: 55", "\n  - driver: sim\n    id: 55\n", "\t",
-    "\"\\0\"", "[[[[", "}}}}", "---\n", "...\n", "? ", "\xff\xfe", "\xc3\xa9"};
+const std::vector<std::string> kTokens{"0x44",
+                                       "-1",
+                                       "99999999999999999999",
+                                       "1.5m",
+                                       "5m",
+                                       "256MB",
+                                       "1TiB",
+                                       "raw",
+                                       "inventory",
+                                       "~",
+                                       "null",
+                                       "true",
+                                       "&a",
+                                       "*a",
+                                       "!!str",
+                                       "!!int",
+                                       "<<: *a",
+                                       "sim",
+                                       "thchip",
+                                       "ids: {value: 55}",
+                                       "id: 55",
+                                       "\n  - driver: sim\n    id: 55\n",
+                                       "\t",
+                                       "\"\\0\"",
+                                       "[[[[",
+                                       "}}}}",
+                                       "---\n",
+                                       "...\n",
+                                       "? ",
+                                       "\xff\xfe",
+                                       "\xc3\xa9"};
 
 void run(const std::string& input) {
-  EXPECT_NO_THROW(LLVMFuzzerTestOneInput(
-      reinterpret_cast<const std::uint8_t*>(input.data()), input.size()));
+  EXPECT_NO_THROW(
+      LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(input.data()), input.size()));
 }
 
 std::string mutate(std::string s, std::mt19937& rng) {
@@ -80,9 +106,9 @@ TEST(ConfigFuzz, ShippedFilesAndEdgeCases) {
                                  readFile(root + "/config/sckd.yaml")};
   for (const std::string& s : seeds) ASSERT_FALSE(s.empty());
   for (const std::string& s : seeds) run(s);
-  for (const char* s : {"", "\n", "---", "~", "[]", "{}", "a: &a [*a]", "\0", "- - - -",
-                        "platform: &p {token: *p}", "sensors: !!map {}",
-                        ", b\n"}) {  // yaml-cpp's LoadAll allocates forever on a stray ','
+  for (const char* s :
+       {"", "\n", "---", "~", "[]", "{}", "a: &a [*a]", "\0", "- - - -", "platform: &p {token: *p}",
+        "sensors: !!map {}", ", b\n"}) {  // yaml-cpp's LoadAll allocates forever on a stray ','
 
     run(s);
   }

@@ -32,7 +32,8 @@ TEST(Sensors, SimGetsItsDefaultOptions) {
 }
 
 TEST(Sensors, OptionsAreTypedAndRanged) {
-  Config c = valid(kHead + "  - driver: sim\n    id: 55\n    waveform: sine\n    min: -5\n"
+  Config c = valid(kHead +
+                   "  - driver: sim\n    id: 55\n    waveform: sine\n    min: -5\n"
                    "    max: 12.5\n    period: 5m\n    fail_every: 3\n");
   const SensorConfig& s = c.sensors[0];
   EXPECT_EQ(optionString(s, "waveform"), "sine");
@@ -44,33 +45,37 @@ TEST(Sensors, OptionsAreTypedAndRanged) {
   EXPECT_FALSE(hasOption(s, "nope"));
 
   std::string e = errorOf(kHead + "  - driver: sim\n    id: 55\n    waveform: sinus\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:7:15: sensors[0].waveform: 'sinus' is not one of: counter, "
-               "sine, constant; did you mean 'sine'?");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:7:15: sensors[0].waveform: 'sinus' is not one of: counter, "
+            "sine, constant; did you mean 'sine'?");
   e = errorOf(kHead + "  - driver: sim\n    id: 55\n    fail_every: -1\n");
   EXPECT_NE(e.find(":7:17: sensors[0].fail_every: -1 is out of range: must be from 0 to "
-                   "1000000000"), std::string::npos) << e;
+                   "1000000000"),
+            std::string::npos)
+      << e;
   e = errorOf(kHead + "  - driver: sim\n    id: 55\n    period: 2d\n");
   EXPECT_NE(e.find("sensors[0].period: '2d' is out of range: must be from 1s to 1d"),
-            std::string::npos) << e;
-  e = errorOf(kHead + "  - driver: sim\n    id: 55\n    max: lots\n");
-  EXPECT_NE(e.find(":7:10: sensors[0].max: expected a number, got 'lots'"), std::string::npos)
+            std::string::npos)
       << e;
+  e = errorOf(kHead + "  - driver: sim\n    id: 55\n    max: lots\n");
+  EXPECT_NE(e.find(":7:10: sensors[0].max: expected a number, got 'lots'"), std::string::npos) << e;
   e = errorOf(kHead + "  - driver: sim\n    id: 55\n    max: .nan\n");
   EXPECT_NE(e.find("sensors[0].max: expected a number"), std::string::npos) << e;
 }
 
 TEST(Sensors, NumberRangeAndBooleanOptions) {
-  Config c = valid(kHead + "  - driver: thchip\n    heater: true\n    gain: 2\n"
+  Config c = valid(kHead +
+                   "  - driver: thchip\n    heater: true\n    gain: 2\n"
                    "    settle: 10s\n");
   EXPECT_TRUE(optionBool(c.sensors[0], "heater"));
   EXPECT_DOUBLE_EQ(optionDouble(c.sensors[0], "gain"), 2);
   EXPECT_EQ(optionInt(c.sensors[0], "settle"), 10);
   std::string e = errorOf(kHead + "  - driver: thchip\n    gain: 2.5\n");
   EXPECT_NE(e.find("sensors[0].gain: 2.5 is out of range: must be from 0.5 to 2"),
-            std::string::npos) << e;
-  e = errorOf(kHead + "  - driver: thchip\n    heater: 1\n");
-  EXPECT_NE(e.find("sensors[0].heater: expected true or false, got '1'"), std::string::npos)
+            std::string::npos)
       << e;
+  e = errorOf(kHead + "  - driver: thchip\n    heater: 1\n");
+  EXPECT_NE(e.find("sensors[0].heater: expected true or false, got '1'"), std::string::npos) << e;
   // An option without a default and not set is simply absent.
   EXPECT_FALSE(hasOption(valid(kHead + "  - driver: thchip\n").sensors[0], "settle"));
 }
@@ -83,7 +88,8 @@ TEST(Sensors, RequiredOptionMissing) {
 }
 
 TEST(Sensors, NameDefaultsAndRules) {
-  Config c = valid(kHead + "  - driver: sim\n    id: 1\n  - driver: thchip\n"
+  Config c = valid(kHead +
+                   "  - driver: sim\n    id: 1\n  - driver: thchip\n"
                    "  - driver: thchip\n    bus: 3\n    address: 0x45\n    ids: {temperature: "
                    "2, humidity: 3}\n  - driver: sim\n    id: 4\n    name: Out_door.1\n");
   ASSERT_EQ(c.sensors.size(), 4u);
@@ -94,39 +100,50 @@ TEST(Sensors, NameDefaultsAndRules) {
 
   std::string e = errorOf(kHead + "  - driver: sim\n    id: 1\n    name: \"in door\"\n");
   EXPECT_NE(e.find(":7:11: sensors[0].name: expected 1 to 64 characters of letters, digits"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   e = errorOf(kHead + "  - driver: sim\n    id: 1\n    name: " + std::string(65, 'n') + "\n");
   EXPECT_NE(e.find("sensors[0].name: expected 1 to 64"), std::string::npos) << e;
 }
 
 TEST(Sensors, KeyPathsUseTheSensorName) {
-  std::string e = errorOf(kHead + "  - driver: sim\n    id: 1\n  - name: indoor\n"
+  std::string e = errorOf(kHead +
+                          "  - driver: sim\n    id: 1\n  - name: indoor\n"
                           "    driver: thchip\n    address: 0x46\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:9:14: sensors[indoor].address: 0x46 is not an address a "
-               "thchip can have; allowed: 0x44, 0x45");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:9:14: sensors[indoor].address: 0x46 is not an address a "
+            "thchip can have; allowed: 0x44, 0x45");
 }
 
 TEST(Sensors, NamesAreUnique) {
-  std::string e = errorOf(kHead + "  - name: a\n    driver: sim\n    id: 1\n"
+  std::string e = errorOf(kHead +
+                          "  - name: a\n    driver: sim\n    id: 1\n"
                           "  - name: a\n    driver: sim\n    id: 2\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:8:11: sensors[a].name: 'a' is already the name of the sensor "
-               "at line 5, column 11; sensor names must be unique");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:8:11: sensors[a].name: 'a' is already the name of the sensor "
+            "at line 5, column 11; sensor names must be unique");
   // A default name collides too.
-  e = errorOf(kHead + "  - name: sim-2\n    driver: sim\n    id: 1\n  - driver: sim\n"
+  e = errorOf(kHead +
+              "  - name: sim-2\n    driver: sim\n    id: 1\n  - driver: sim\n"
               "    id: 2\n");
   EXPECT_NE(e.find(":8:5: sensors[1].name: 'sim-2' is already the name of the sensor at line "
-                   "5, column 11"), std::string::npos) << e;
+                   "5, column 11"),
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("default name"), std::string::npos) << e;
 }
 
 TEST(Sensors, TwoSensorsMayNotPublishOneId) {
-  std::string e = errorOf(kHead + "  - name: a\n    driver: sim\n    id: 55\n"
+  std::string e = errorOf(kHead +
+                          "  - name: a\n    driver: sim\n    id: 55\n"
                           "  - name: b\n    driver: thchip\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:8:5: sensors[b].ids.temperature: platform id 55 is published "
-               "by both sensor 'a' (line 5, column 5) and sensor 'b': the platform keeps one "
-               "value per id and second, so one would silently overwrite the other; give each "
-               "its own id");
-  e = errorOf(kHead + "  - driver: thchip\n  - driver: thchip\n    address: 0x45\n"
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:8:5: sensors[b].ids.temperature: platform id 55 is published "
+            "by both sensor 'a' (line 5, column 5) and sensor 'b': the platform keeps one "
+            "value per id and second, so one would silently overwrite the other; give each "
+            "its own id");
+  e = errorOf(kHead +
+              "  - driver: thchip\n  - driver: thchip\n    address: 0x45\n"
               "    ids: {humidity: 56, temperature: 79}\n");
   EXPECT_NE(e.find(":8:21: sensors[1].ids.humidity: platform id 56"), std::string::npos) << e;
   // Within one sensor too.
@@ -136,23 +153,25 @@ TEST(Sensors, TwoSensorsMayNotPublishOneId) {
 
 TEST(Sensors, IdShorthandOnlyForOneQuantity) {
   std::string e = errorOf(kHead + "  - driver: thchip\n    id: 7\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:6:9: sensors[0].id: `id:` is only for drivers with one "
-               "quantity; 'thchip' has 2 (temperature, humidity): use `ids: {temperature: N, "
-               "...}`");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:6:9: sensors[0].id: `id:` is only for drivers with one "
+            "quantity; 'thchip' has 2 (temperature, humidity): use `ids: {temperature: N, "
+            "...}`");
   Config c = valid(kHead + "  - driver: sim\n    ids: {value: 9}\n");
   EXPECT_EQ(c.sensors[0].ids.at("value"), 9);
   e = errorOf(kHead + "  - driver: sim\n    id: 9\n    ids: {value: 9}\n");
-  EXPECT_NE(e.find("sensors[0].id: give either `id:` or `ids:`, not both"), std::string::npos)
-      << e;
+  EXPECT_NE(e.find("sensors[0].id: give either `id:` or `ids:`, not both"), std::string::npos) << e;
 }
 
 TEST(Sensors, EveryQuantityNeedsAnId) {
   std::string e = errorOf(kHead + "  - driver: sim\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:5:5: sensors[0].id: needs a platform id: add `id: N` with the "
-               "platform's sensor id for this quantity (driver 'sim' has no default)");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:5:5: sensors[0].id: needs a platform id: add `id: N` with the "
+            "platform's sensor id for this quantity (driver 'sim' has no default)");
   e = errorOf(kHead + "  - driver: needy\n    pin: 1\n");
   EXPECT_NE(e.find("sensors[0].ids.co2: needs a platform id: add `ids: {co2: N}`"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   Config c = valid(kHead + "  - driver: thchip\n    ids: {humidity: 80}\n");
   EXPECT_EQ(c.sensors[0].ids.at("temperature"), 55);
   EXPECT_EQ(c.sensors[0].ids.at("humidity"), 80);
@@ -161,12 +180,14 @@ TEST(Sensors, EveryQuantityNeedsAnId) {
 TEST(Sensors, IdsKeysAreQuantities) {
   std::string e = errorOf(kHead + "  - driver: thchip\n    ids: {temprature: 79}\n");
   EXPECT_NE(e.find(":6:11: sensors[0].ids.temprature: unknown key; did you mean "
-                   "'temperature'?"), std::string::npos) << e;
+                   "'temperature'?"),
+            std::string::npos)
+      << e;
   e = errorOf(kHead + "  - driver: sim\n    ids: {value: -3}\n");
   EXPECT_NE(e.find("sensors[0].ids.value: -3 is out of range"), std::string::npos) << e;
   e = errorOf(kHead + "  - driver: sim\n    ids: [1]\n");
-  EXPECT_NE(e.find("sensors[0].ids: expected a map of keys (value), got a list"),
-            std::string::npos) << e;
+  EXPECT_NE(e.find("sensors[0].ids: expected a map of keys (value), got a list"), std::string::npos)
+      << e;
 }
 
 TEST(Sensors, BusAndAddress) {
@@ -178,30 +199,37 @@ TEST(Sensors, BusAndAddress) {
   EXPECT_EQ(c.sensors[0].address, 0x45);
   std::string e = errorOf(kHead + "  - driver: thchip\n    bus: 256\n");
   EXPECT_NE(e.find(":6:10: sensors[0].bus: 256 is out of range: must be from 0 to 255"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   e = errorOf(kHead + "  - driver: sim\n    id: 1\n    bus: 1\n    address: 0x44\n");
-  EXPECT_NE(e.find(":7:10: sensors[0].bus: driver 'sim' is not on an I2C bus"),
-            std::string::npos) << e;
+  EXPECT_NE(e.find(":7:10: sensors[0].bus: driver 'sim' is not on an I2C bus"), std::string::npos)
+      << e;
   EXPECT_NE(e.find(":8:14: sensors[0].address: driver 'sim' is not on an I2C bus"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
 }
 
 TEST(Sensors, DriverMustBeKnown) {
   std::string e = errorOf(kHead + "  - driver: thchp\n    whatever: 1\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:5:13: sensors[0].driver: unknown driver 'thchp'; did you mean "
-               "'thchip'? (available: sim, thchip, needy)");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:5:13: sensors[0].driver: unknown driver 'thchp'; did you mean "
+            "'thchip'? (available: sim, thchip, needy)");
   e = errorOf(kHead + "  - interval: 5s\n");
   EXPECT_NE(e.find(":5:5: sensors[0].driver: missing: which driver reads this sensor; "
-                   "available: sim, thchip, needy"), std::string::npos) << e;
+                   "available: sim, thchip, needy"),
+            std::string::npos)
+      << e;
   e = errorOf(kHead + "  - sim\n");
   EXPECT_NE(e.find(":5:5: sensors[0]: expected a map with at least `driver:`, got 'sim'"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
 }
 
 TEST(Sensors, UnknownEntryKeySuggestsOptionsToo) {
   std::string e = errorOf(kHead + "  - driver: sim\n    id: 1\n    wavefrom: sine\n");
   EXPECT_NE(e.find(":7:5: sensors[0].wavefrom: unknown key; did you mean 'waveform'?"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   e = errorOf(kHead + "  - driver: sim\n    id: 1\n    id: 2\n");
   EXPECT_NE(e.find(":7:5: sensors[0].id: duplicate key"), std::string::npos) << e;
 }
@@ -217,8 +245,10 @@ TEST(Sensors, DefaultIdsMayDependOnTheAddress) {
     return 133 + 5 * (address - 0x48) + static_cast<int>(q);
   };
   const std::vector<DriverInfo> drivers = {adc};
-  Result<Config> c = parseConfig(kHead + "  - driver: adc\n  - driver: adc\n    address: 0x49\n"
-                                 "    ids: {a1: 7}\n", "/etc/sckd/t.yaml", drivers);
+  Result<Config> c = parseConfig(kHead +
+                                     "  - driver: adc\n  - driver: adc\n    address: 0x49\n"
+                                     "    ids: {a1: 7}\n",
+                                 "/etc/sckd/t.yaml", drivers);
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->sensors[0].ids.at("a0"), 133);
   EXPECT_EQ(c->sensors[0].ids.at("a1"), 134);

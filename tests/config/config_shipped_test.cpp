@@ -55,7 +55,9 @@ TEST(ShippedConfig, DefaultFileFailsOnlyForTokenAndSensors) {
   const std::string& e = r.error().message;
   ASSERT_EQ(std::count(e.begin(), e.end(), '\n'), 1) << e;
   EXPECT_NE(e.find(": platform.token: missing: set it to your device's token from the Smart "
-                   "Citizen platform"), std::string::npos) << e;
+                   "Citizen platform"),
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find(": sensors: empty"), std::string::npos) << e;
 }
 

@@ -1,10 +1,10 @@
 // The loader's error classes and the platform, publish, clock and outbox sections.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
-#include <unistd.h>
 
 #include "tests/config/config_test_util.h"
 
@@ -54,69 +54,84 @@ TEST(Config, EveryKeySet) {
 
 TEST(Config, UnknownKeySuggestsTheClosest) {
   std::string e = errorOf(std::string(kMinimal) + "    inteval: 5s\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:7:5: sensors[0].inteval: unknown key; did you mean "
-               "'interval'?");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:7:5: sensors[0].inteval: unknown key; did you mean "
+            "'interval'?");
   e = errorOf(std::string(kMinimal) + "publsh:\n  max_messages_per_second: 1\n");
   EXPECT_EQ(e, "/etc/sckd/t.yaml:7:1: publsh: unknown key; did you mean 'publish'?");
   // Nothing close: the known keys are listed instead.
   e = errorOf(std::string(kMinimal) + "clock:\n  frobnicate: 1\n");
   EXPECT_NE(e.find("clock.frobnicate: unknown key; known keys here: require_sync"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
 }
 
 TEST(Config, DuplicateKeyIsAnError) {
-  std::string e = errorOf("platform:\n  token: abc123\n  tls: false\n  tls: true\n"
-                          "sensors:\n  - driver: sim\n    id: 55\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:4:3: platform.tls: duplicate key: it is already set above "
-               "in this map");
+  std::string e = errorOf(
+      "platform:\n  token: abc123\n  tls: false\n  tls: true\n"
+      "sensors:\n  - driver: sim\n    id: 55\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:4:3: platform.tls: duplicate key: it is already set above "
+            "in this map");
 }
 
 TEST(Config, WrongTypesSayWhatIsExpected) {
-  std::string e = errorOf("platform:\n  token: abc123\n  tls: false\n  port: abc\n"
-                          "sensors:\n  - driver: sim\n    id: 55\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:4:9: platform.port: expected an integer from 1 to 65535, "
-               "got 'abc'");
-  e = errorOf("platform:\n  token: abc123\n  tls: false\n  port: {a: 1}\n"
-              "sensors:\n  - driver: sim\n    id: 55\n");
+  std::string e = errorOf(
+      "platform:\n  token: abc123\n  tls: false\n  port: abc\n"
+      "sensors:\n  - driver: sim\n    id: 55\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:4:9: platform.port: expected an integer from 1 to 65535, "
+            "got 'abc'");
+  e = errorOf(
+      "platform:\n  token: abc123\n  tls: false\n  port: {a: 1}\n"
+      "sensors:\n  - driver: sim\n    id: 55\n");
   EXPECT_NE(e.find(":4:9: platform.port: expected an integer from 1 to 65535, got a map"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   // A quoted number is a string.
-  e = errorOf("platform:\n  token: abc123\n  tls: false\n  port: \"1883\"\n"
-              "sensors:\n  - driver: sim\n    id: 55\n");
+  e = errorOf(
+      "platform:\n  token: abc123\n  tls: false\n  port: \"1883\"\n"
+      "sensors:\n  - driver: sim\n    id: 55\n");
   EXPECT_NE(e.find("platform.port: expected an integer"), std::string::npos) << e;
   e = errorOf("platform:\n  token: abc123\n  tls: yes\nsensors:\n  - driver: sim\n    id: 55\n");
-  EXPECT_NE(e.find(":3:8: platform.tls: expected true or false, got 'yes'"),
-            std::string::npos) << e;
-  e = errorOf("platform: [1, 2]\nsensors:\n  - driver: sim\n    id: 55\n");
-  EXPECT_NE(e.find(":1:11: platform: expected a map of keys (token, host"), std::string::npos)
+  EXPECT_NE(e.find(":3:8: platform.tls: expected true or false, got 'yes'"), std::string::npos)
       << e;
+  e = errorOf("platform: [1, 2]\nsensors:\n  - driver: sim\n    id: 55\n");
+  EXPECT_NE(e.find(":1:11: platform: expected a map of keys (token, host"), std::string::npos) << e;
 }
 
 TEST(Config, OutOfRangeSaysTheRange) {
   std::string e = errorOf(std::string(kMinimal) + "publish:\n  max_readings_per_message: 0\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:8:29: publish.max_readings_per_message: 0 is out of range: "
-               "must be from 1 to 1000");
-  e = errorOf("platform:\n  token: abc123\n  tls: false\n  port: 65536\n"
-              "sensors:\n  - driver: sim\n    id: 55\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:8:29: publish.max_readings_per_message: 0 is out of range: "
+            "must be from 1 to 1000");
+  e = errorOf(
+      "platform:\n  token: abc123\n  tls: false\n  port: 65536\n"
+      "sensors:\n  - driver: sim\n    id: 55\n");
   EXPECT_NE(e.find("platform.port: 65536 is out of range: must be from 1 to 65535"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   e = errorOf(std::string(kMinimal) + "publish:\n  max_messages_per_second: 1001\n");
   EXPECT_NE(e.find("must be from 0 to 1000"), std::string::npos) << e;
-  e = errorOf("platform:\n  token: abc123\n  tls: false\n  keepalive: 2s\n"
-              "sensors:\n  - driver: sim\n    id: 55\n");
+  e = errorOf(
+      "platform:\n  token: abc123\n  tls: false\n  keepalive: 2s\n"
+      "sensors:\n  - driver: sim\n    id: 55\n");
   EXPECT_NE(e.find("platform.keepalive: '2s' is out of range: must be from 5s to 1h"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
 }
 
 TEST(Config, MissingRequiredPointsAtTheMap) {
   std::string e = errorOf("platform:\n  tls: false\nsensors:\n  - driver: sim\n    id: 55\n");
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:2:3: platform.token: missing: set it to your device's token "
-               "from the Smart Citizen platform");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:2:3: platform.token: missing: set it to your device's token "
+            "from the Smart Citizen platform");
   e = errorOf("sensors:\n  - driver: sim\n    id: 55\n");
   EXPECT_NE(e.find("/etc/sckd/t.yaml:1:1: platform: missing"), std::string::npos) << e;
   e = errorOf("platform:\n  token: abc123\n  tls: false\n");
   EXPECT_NE(e.find("/etc/sckd/t.yaml:1:1: sensors: missing: list at least one sensor"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   e = errorOf("platform:\n  token: abc123\n  tls: false\nsensors: []\n");
   EXPECT_NE(e.find("sensors: empty: list at least one sensor"), std::string::npos) << e;
 }
@@ -143,8 +158,9 @@ TEST(Config, EmptyOrScalarFileIsAnError) {
 TEST(Config, UnreadableFileSaysWhy) {
   Result<Config> r = loadConfig("/nonexistent/dir/sckd.yaml");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message, "/nonexistent/dir/sckd.yaml: cannot read: No such file or "
-                               "directory");
+  EXPECT_EQ(r.error().message,
+            "/nonexistent/dir/sckd.yaml: cannot read: No such file or "
+            "directory");
   r = loadConfig("/");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "/: cannot read: Is a directory");
@@ -152,18 +168,18 @@ TEST(Config, UnreadableFileSaysWhy) {
 
 TEST(Config, AllErrorsAreReportedAtOnceInFileOrder) {
   std::string e = errorOf(
-      "platform:\n"          // 1
-      "  token: ab/cd\n"     // 2
-      "  tls: false\n"       // 3
-      "  prot: 1883\n"       // 4
-      "publish:\n"           // 5
+      "platform:\n"                      // 1
+      "  token: ab/cd\n"                 // 2
+      "  tls: false\n"                   // 3
+      "  prot: 1883\n"                   // 4
+      "publish:\n"                       // 5
       "  max_messages_per_second: -1\n"  // 6
-      "sensors:\n"           // 7
-      "  - driver: sim\n"    // 8
-      "    id: 55\n"         // 9
-      "    waveform: square\n"  // 10
-      "  - driver: sim\n"    // 11
-      "    id: 0\n");        // 12
+      "sensors:\n"                       // 7
+      "  - driver: sim\n"                // 8
+      "    id: 55\n"                     // 9
+      "    waveform: square\n"           // 10
+      "  - driver: sim\n"                // 11
+      "    id: 0\n");                    // 12
   EXPECT_EQ(lineCount(e), "5") << e;
   std::vector<std::string> lines;
   std::stringstream ss(e);
@@ -171,25 +187,34 @@ TEST(Config, AllErrorsAreReportedAtOnceInFileOrder) {
   ASSERT_EQ(lines.size(), 5u);
   EXPECT_EQ(lines[0].rfind("/etc/sckd/t.yaml:2:10: platform.token: ", 0), 0u) << e;
   EXPECT_EQ(lines[1].rfind("/etc/sckd/t.yaml:4:3: platform.prot: unknown key; did you mean "
-                           "'port'?", 0), 0u) << e;
-  EXPECT_EQ(lines[2].rfind("/etc/sckd/t.yaml:6:28: publish.max_messages_per_second: -1 is "
-                           "out of range", 0), 0u) << e;
-  EXPECT_EQ(lines[3].rfind("/etc/sckd/t.yaml:10:15: sensors[0].waveform: 'square' is not one "
-                           "of: counter, sine, constant", 0), 0u) << e;
-  EXPECT_EQ(lines[4].rfind("/etc/sckd/t.yaml:12:9: sensors[1].id: 0 is out of range", 0), 0u)
+                           "'port'?",
+                           0),
+            0u)
       << e;
+  EXPECT_EQ(lines[2].rfind("/etc/sckd/t.yaml:6:28: publish.max_messages_per_second: -1 is "
+                           "out of range",
+                           0),
+            0u)
+      << e;
+  EXPECT_EQ(lines[3].rfind("/etc/sckd/t.yaml:10:15: sensors[0].waveform: 'square' is not one "
+                           "of: counter, sine, constant",
+                           0),
+            0u)
+      << e;
+  EXPECT_EQ(lines[4].rfind("/etc/sckd/t.yaml:12:9: sensors[1].id: 0 is out of range", 0), 0u) << e;
 }
 
 // --- token ---
 
 std::string withToken(const std::string& tokenYaml) {
-  return "platform:\n  token: " + tokenYaml + "\n  tls: false\nsensors:\n  - driver: sim\n"
+  return "platform:\n  token: " + tokenYaml +
+         "\n  tls: false\nsensors:\n  - driver: sim\n"
          "    id: 55\n";
 }
 
 TEST(Token, EachForbiddenCharacterWouldBreakTheTopic) {
-  for (const char* t : {"\"abc/def\"", "\"abc+def\"", "\"abc#def\"", "\"abc def\"",
-                        "\"abc\\tdef\"", "\"abc\\0def\"", "\"abc\\ndef\""}) {
+  for (const char* t : {"\"abc/def\"", "\"abc+def\"", "\"abc#def\"", "\"abc def\"", "\"abc\\tdef\"",
+                        "\"abc\\0def\"", "\"abc\\ndef\""}) {
     std::string e = errorOf(withToken(t));
     EXPECT_NE(e.find(":2:10: platform.token: the token 'ab...' contains "), std::string::npos)
         << t << " -> " << e;
@@ -210,7 +235,9 @@ TEST(Token, NonPrintableAndLength) {
   EXPECT_TRUE(parse(withToken(std::string(128, 'a'))).ok());
   e = errorOf(withToken("\"\""));
   EXPECT_NE(e.find(":2:10: platform.token: missing: set it to your device's token from the "
-                   "Smart Citizen platform"), std::string::npos) << e;
+                   "Smart Citizen platform"),
+            std::string::npos)
+      << e;
   e = errorOf(withToken(""));
   EXPECT_NE(e.find(":2:3: platform.token: missing"), std::string::npos) << e;
 }
@@ -249,22 +276,24 @@ TEST(Platform, PortDefaultFollowsTls) {
   EXPECT_EQ(valid("platform:\n  token: abc123\n" + tail).platform.port, 8883);
   EXPECT_EQ(valid("platform:\n  token: abc123\n  tls: true\n" + tail).platform.port, 8883);
   EXPECT_EQ(valid("platform:\n  token: abc123\n  tls: false\n" + tail).platform.port, 1883);
-  EXPECT_EQ(valid("platform:\n  token: abc123\n  tls: false\n  port: 8883\n" + tail)
-                .platform.port, 8883);
+  EXPECT_EQ(valid("platform:\n  token: abc123\n  tls: false\n  port: 8883\n" + tail).platform.port,
+            8883);
   EXPECT_EQ(valid("platform:\n  token: abc123\n  port: 1884\n" + tail).platform.port, 1884);
 }
 
 TEST(Platform, CaFileMustBeReadableWhenTlsIsOn) {
   std::string tail = "sensors:\n  - driver: sim\n    id: 55\n";
   std::string e = errorOf("platform:\n  token: abc123\n  ca_file: /nonexistent/ca.pem\n" + tail);
-  EXPECT_EQ(e, "/etc/sckd/t.yaml:3:12: platform.ca_file: cannot read /nonexistent/ca.pem: No "
-               "such file or directory (needed because tls is true; set ca_file to a readable "
-               "PEM file)");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:3:12: platform.ca_file: cannot read /nonexistent/ca.pem: No "
+            "such file or directory (needed because tls is true; set ca_file to a readable "
+            "PEM file)");
   e = errorOf("platform:\n  token: abc123\n  ca_file: /tmp\n" + tail);
   EXPECT_NE(e.find("cannot read /tmp: not a regular file"), std::string::npos) << e;
   // Without TLS the file is not needed.
-  EXPECT_TRUE(parse("platform:\n  token: abc123\n  tls: false\n  ca_file: /nonexistent/ca.pem\n"
-                    + tail).ok());
+  EXPECT_TRUE(
+      parse("platform:\n  token: abc123\n  tls: false\n  ca_file: /nonexistent/ca.pem\n" + tail)
+          .ok());
 }
 
 TEST(Platform, ClientIdIsDerivedFromTokenAndMachine) {
@@ -286,8 +315,9 @@ TEST(Platform, GivenClientIdIsChecked) {
   std::string tail = "\nsensors:\n  - driver: sim\n    id: 55\n";
   EXPECT_EQ(valid(base + "gw-1" + tail).platform.clientId, "gw-1");
   EXPECT_EQ(valid(base + "\"\"" + tail).platform.clientId.rfind("sckd-abc123-", 0), 0u);
-  EXPECT_NE(errorOf(base + "\"a b\"" + tail).find(":4:14: platform.client_id: expected 1 to "
-                                                  "128 printable ASCII characters"),
+  EXPECT_NE(errorOf(base + "\"a b\"" + tail)
+                .find(":4:14: platform.client_id: expected 1 to "
+                      "128 printable ASCII characters"),
             std::string::npos);
   EXPECT_NE(errorOf(base + std::string(129, 'c') + tail).find("platform.client_id"),
             std::string::npos);
@@ -308,8 +338,7 @@ TEST(Outbox, RelativePathIsTakenFromTheConfigDirectory) {
   Result<Config> r = parseConfig(text, "/srv/conf/sckd.yaml", testDrivers());
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->outbox.path, "/srv/conf/db/outbox.db");
-  EXPECT_EQ(valid(std::string(kMinimal) + "outbox:\n  path: /abs/o.db\n").outbox.path,
-            "/abs/o.db");
+  EXPECT_EQ(valid(std::string(kMinimal) + "outbox:\n  path: /abs/o.db\n").outbox.path, "/abs/o.db");
   EXPECT_NE(errorOf(std::string(kMinimal) + "outbox:\n  path: \"\"\n").find("outbox.path"),
             std::string::npos);
 }

@@ -18,8 +18,8 @@ TEST(Durations, AcceptSecondsAndUnits) {
 }
 
 TEST(Durations, RefuseOtherForms) {
-  for (const char* bad : {"5 minutes", "-3s", "1.5m", "5M", "", "s", "5ms", " 5s", "5s ",
-                          "99999999999999999999d"}) {
+  for (const char* bad :
+       {"5 minutes", "-3s", "1.5m", "5M", "", "s", "5ms", " 5s", "5s ", "99999999999999999999d"}) {
     EXPECT_FALSE(parseDuration(bad).has_value()) << bad;
   }
 }
@@ -38,8 +38,8 @@ TEST(Sizes, AcceptBytesAndUnits) {
 }
 
 TEST(Sizes, UnitsAreCaseSensitive) {
-  for (const char* bad : {"1kb", "1KB", "1mb", "1gib", "1 MB", "1.5GB", "-1MB", "MB",
-                          "99999999999TB"}) {
+  for (const char* bad :
+       {"1kb", "1KB", "1mb", "1gib", "1 MB", "1.5GB", "-1MB", "MB", "99999999999TB"}) {
     EXPECT_FALSE(parseSize(bad).has_value()) << bad;
   }
 }
@@ -47,14 +47,16 @@ TEST(Sizes, UnitsAreCaseSensitive) {
 TEST(Durations, InFileErrorShowsAcceptedForms) {
   std::string e = errorOf(std::string(kMinimal) + "    interval: 5 minutes\n");
   EXPECT_NE(e.find("/etc/sckd/t.yaml:7:15: sensors[0].interval: expected a duration"),
-                    std::string::npos) << e;
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("\"90s\", \"5m\", \"1h\", \"7d\""), std::string::npos) << e;
 }
 
 TEST(Durations, InFileRangeIsChecked) {
   std::string e = errorOf(std::string(kMinimal) + "    interval: 2d\n");
   EXPECT_NE(e.find("sensors[0].interval: '2d' is out of range: must be from 1s to 1d"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   EXPECT_EQ(valid(std::string(kMinimal) + "    interval: 5m\n").sensors[0].interval,
             std::chrono::seconds(300));
   EXPECT_EQ(valid(std::string(kMinimal) + "    interval: 90\n").sensors[0].interval,
@@ -67,13 +69,14 @@ TEST(Sizes, InFile) {
   EXPECT_EQ(valid(base + "65536\n").outbox.maxSize, 65536u);
   EXPECT_EQ(valid(base + "1TB\n").outbox.maxSize, 1'000'000'000'000u);
   std::string e = errorOf(base + "1gb\n");
-  EXPECT_NE(e.find(":8:13: outbox.max_size: expected a size from 64KiB to 1TB"),
-            std::string::npos) << e;
+  EXPECT_NE(e.find(":8:13: outbox.max_size: expected a size from 64KiB to 1TB"), std::string::npos)
+      << e;
   EXPECT_NE(e.find("B, kB, MB, GB, TB"), std::string::npos) << e;
   EXPECT_NE(e.find("KiB, MiB, GiB, TiB"), std::string::npos) << e;
   e = errorOf(base + "64000\n");
   EXPECT_NE(e.find("outbox.max_size: '64000' is out of range: must be from 64KiB to 1TB"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   e = errorOf(base + "2TB\n");
   EXPECT_NE(e.find("out of range"), std::string::npos) << e;
 }

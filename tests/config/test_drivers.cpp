@@ -4,8 +4,8 @@ namespace sckd::testing {
 namespace {
 
 OptionSpec option(std::string_view key, OptionType type, std::string_view defaultValue,
-                  double min = 0, double max = -1,
-                  std::vector<std::string_view> choices = {}, bool required = false) {
+                  double min = 0, double max = -1, std::vector<std::string_view> choices = {},
+                  bool required = false) {
   OptionSpec spec;
   spec.key = key;
   spec.type = type;
@@ -36,16 +36,17 @@ const std::vector<DriverInfo>& testDrivers() {
   static const std::vector<DriverInfo> drivers{
       driver("sim", false, {}, {{"value", "", 0, false, 2}},
              {option("waveform", T::String, "counter", 0, -1, {"counter", "sine", "constant"}),
-              option("fail_every", T::Integer, "0", 0, 1000000000),
-              option("min", T::Number, "0"), option("max", T::Number, "100"),
-              option("period", T::Duration, "60s", 1, 86400), option("value", T::Number, "0")}),
+              option("fail_every", T::Integer, "0", 0, 1000000000), option("min", T::Number, "0"),
+              option("max", T::Number, "100"), option("period", T::Duration, "60s", 1, 86400),
+              option("value", T::Number, "0")}),
       // Two quantities with default ids, two possible addresses: an SHT31 look-alike.
       driver("thchip", true, {0x44, 0x45},
              {{"temperature", "degC", 55, false, 2}, {"humidity", "%RH", 56, false, 2}},
              {option("heater", T::Boolean, "false"), option("gain", T::Number, "1", 0.5, 2),
               option("settle", T::Duration, "")}),
       // A quantity without a default id, and a required option.
-      driver("needy", false, {}, {{"co2", "ppm", 0, false, 0}, {"temperature", "degC", 55, true, 2}},
+      driver("needy", false, {},
+             {{"co2", "ppm", 0, false, 0}, {"temperature", "degC", 55, true, 2}},
              {option("pin", T::Integer, "", 0, 40, {}, true)}),
   };
   return drivers;

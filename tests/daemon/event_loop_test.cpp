@@ -32,9 +32,17 @@ void addWatchdog(EventLoop& loop, bool* fired) {
 
 struct EventFd {
   EventFd() : fd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
-  ~EventFd() { if (fd >= 0) ::close(fd); }
-  void signal() const { std::uint64_t one = 1; ASSERT_EQ(::write(fd, &one, sizeof one), 8); }
-  void drain() const { std::uint64_t v; (void)!::read(fd, &v, sizeof v); }
+  ~EventFd() {
+    if (fd >= 0) ::close(fd);
+  }
+  void signal() const {
+    std::uint64_t one = 1;
+    ASSERT_EQ(::write(fd, &one, sizeof one), 8);
+  }
+  void drain() const {
+    std::uint64_t v;
+    (void)!::read(fd, &v, sizeof v);
+  }
   int fd;
 };
 
@@ -44,12 +52,14 @@ TEST(EventLoopTest, ReadableFdRunsItsHandler) {
   EventFd efd;
   int calls = 0;
   std::uint32_t seen = 0;
-  ASSERT_TRUE(loop->watch(efd.fd, true, false, [&](std::uint32_t ev) {
-    ++calls;
-    seen = ev;
-    efd.drain();
-    loop->stop();
-  }).ok());
+  ASSERT_TRUE(loop->watch(efd.fd, true, false,
+                          [&](std::uint32_t ev) {
+                            ++calls;
+                            seen = ev;
+                            efd.drain();
+                            loop->stop();
+                          })
+                  .ok());
   bool watchdog = false;
   addWatchdog(*loop, &watchdog);
   efd.signal();
@@ -76,12 +86,15 @@ TEST(EventLoopTest, HandlerMayUnwatchItselfAndItsState) {
   // The captured string lives in the handler: it must survive its own unwatch.
   std::string captured = "still alive after unwatch";
   std::string seenAfterUnwatch;
-  ASSERT_TRUE(loop->watch(efd.fd, true, false, [&, captured](std::uint32_t) {
-    ++calls;
-    loop->unwatch(efd.fd);
-    seenAfterUnwatch = captured;
-    // Not drained: if it were still watched, level-triggered epoll would call again.
-  }).ok());
+  ASSERT_TRUE(loop->watch(efd.fd, true, false,
+                          [&, captured](std::uint32_t) {
+                            ++calls;
+                            loop->unwatch(efd.fd);
+                            seenAfterUnwatch = captured;
+                            // Not drained: if it were still watched, level-triggered epoll would
+                            // call again.
+                          })
+                  .ok());
   bool watchdog = false;
   loop->addTimer(MonoClock::now() + milliseconds(30), [&] { loop->stop(); });
   addWatchdog(*loop, &watchdog);

@@ -69,7 +69,8 @@ bool drive(const std::vector<Probe*>& probes, const std::function<bool()>& done,
     for (Probe* p : probes) {
       const int fd = p->client ? p->client->socket() : -1;
       if (fd < 0) continue;
-      fds.push_back(pollfd{fd, static_cast<short>(POLLIN | (p->client->wantWrite() ? POLLOUT : 0)), 0});
+      fds.push_back(
+          pollfd{fd, static_cast<short>(POLLIN | (p->client->wantWrite() ? POLLOUT : 0)), 0});
       owners.push_back(p);
     }
     if (fds.empty()) {
@@ -113,7 +114,8 @@ TEST(MqttClient, PublishesAtQos1AndReportsThePuback) {
   Probe pub(plain(broker->port(), "pub"));
   ASSERT_TRUE(connectAndWait(pub)) << (pub.downs.empty() ? "" : pub.downs[0]);
   EXPECT_TRUE(pub.client->connected());
-  const std::string payload = R"({"data":[{"recorded_at":"2026-11-24T10:30:00Z","sensors":[{"id":55,"value":21.4}]}]})";
+  const std::string payload =
+      R"({"data":[{"recorded_at":"2026-11-24T10:30:00Z","sensors":[{"id":55,"value":21.4}]}]})";
   auto mid = pub.client->publish(kTopic, payload);
   ASSERT_TRUE(mid.ok()) << mid.error().message;
   ASSERT_TRUE(drive({&pub, &sub}, [&] { return !pub.acked.empty() && !sub.received.empty(); }));
@@ -132,7 +134,8 @@ TEST(MqttClient, NoBrokerIsReportedPromptlyAsRefused) {
   ASSERT_TRUE(p.client);
   const auto started = SteadyClock::now();
   ASSERT_TRUE(p.client->connect().ok());
-  drive({&p}, [&] { return !p.downs.empty(); }, 3s);
+  drive(
+      {&p}, [&] { return !p.downs.empty(); }, 3s);
   ASSERT_EQ(p.downs.size(), 1u);
   EXPECT_NE(p.downs[0].find("refused"), std::string::npos) << p.downs[0];
   EXPECT_LT(SteadyClock::now() - started, 2s);
@@ -146,8 +149,10 @@ TEST(MqttClient, LosingTheBrokerIsReportedOnce) {
   Probe p(plain(broker->port(), "lose"));
   ASSERT_TRUE(connectAndWait(p));
   broker->stop();
-  drive({&p}, [&] { return !p.downs.empty(); }, 3s);
-  drive({&p}, [] { return false; }, 100ms);  // any second report would come now
+  drive(
+      {&p}, [&] { return !p.downs.empty(); }, 3s);
+  drive(
+      {&p}, [] { return false; }, 100ms);  // any second report would come now
   ASSERT_EQ(p.downs.size(), 1u);
   EXPECT_FALSE(p.client->connected());
 
@@ -195,7 +200,8 @@ TEST(MqttClient, TlsWithAnotherCaIsRefusedAndNothingIsPublished) {
   ASSERT_EQ(p.downs.size(), 1u);
   EXPECT_NE(p.downs[0].find("certificate verification failed"), std::string::npos) << p.downs[0];
   EXPECT_FALSE(p.client->publish(kTopic, "must not arrive").ok());
-  drive({&p, &sub}, [] { return false; }, 200ms);
+  drive(
+      {&p, &sub}, [] { return false; }, 200ms);
   EXPECT_TRUE(sub.received.empty());
   EXPECT_EQ(p.downs.size(), 1u);
 }
@@ -301,7 +307,8 @@ TEST(MqttClient, ConnackRefusalIsReportedOnceWithTheBrokersReason) {
   TempDir dir("sckd-mqtt-refuse");
   const int port = freeTcpPort();
   ASSERT_TRUE(writeFile(dir.file("m.conf"), "user root\npersistence false\nlistener " +
-                                                std::to_string(port) + " 127.0.0.1\nallow_anonymous false\n"));
+                                                std::to_string(port) +
+                                                " 127.0.0.1\nallow_anonymous false\n"));
   const std::string conf = dir.file("m.conf");
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -321,7 +328,8 @@ TEST(MqttClient, ConnackRefusalIsReportedOnceWithTheBrokersReason) {
   Probe p(plain(port, "refused"));
   ASSERT_TRUE(p.client && p.client->connect().ok());
   drive({&p}, [&] { return !p.downs.empty() || p.connects > 0; });
-  drive({&p}, [] { return false; }, 100ms);
+  drive(
+      {&p}, [] { return false; }, 100ms);
   EXPECT_EQ(p.connects, 0);
   ASSERT_EQ(p.downs.size(), 1u);
   EXPECT_NE(p.downs[0].find("broker refused the connection: "), std::string::npos) << p.downs[0];

@@ -1,6 +1,7 @@
 // A full disk, for real: a small tmpfs filled to the last byte, and (where mounting is not
 // allowed) a file size limit in a child process. A commit must fail with a clear message,
 // every row stored before must still be readable, and storing must resume with space.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -12,7 +13,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <functional>
 
 #include "daemon/outbox.h"
@@ -75,7 +75,8 @@ std::string diskFullScenario(const std::string& path, const std::function<bool()
   if (auto bad = check("while full"); !bad.empty()) return bad;
   if (outbox.commit(failedTick).ok()) return "a retry succeeded while the disk was still full";
   release();
-  if (auto ok = outbox.commit(failedTick); !ok) return "retry after space returned: " + ok.error().message;
+  if (auto ok = outbox.commit(failedTick); !ok)
+    return "retry after space returned: " + ok.error().message;
   stored.insert(stored.end(), failedTick.begin(), failedTick.end());
   if (auto bad = check("after space returned"); !bad.empty()) return bad;
   // And from disk, not just from this connection's cache.

@@ -19,9 +19,10 @@ TEST(Outbox, CommitThenFetchReturnsTheSameBytes) {
   TempDir dir;
   auto outbox = openOrDie(dir.file("outbox.db"));
   ASSERT_TRUE(outbox);
-  const std::vector<NewReading> tick = {
-      {1700000000, 55, "21.50"}, {1700000000, 56, "-0.001"},
-      {1700000000, 14, "1.5e-7"}, {1700000000, 7, "12345678901234567890.0000000001"}};
+  const std::vector<NewReading> tick = {{1700000000, 55, "21.50"},
+                                        {1700000000, 56, "-0.001"},
+                                        {1700000000, 14, "1.5e-7"},
+                                        {1700000000, 7, "12345678901234567890.0000000001"}};
   ASSERT_TRUE(outbox->commit(tick).ok());
   EXPECT_EQ(outbox->queuedCount(), 4u);
   const auto rows = fetchAll(*outbox);

@@ -17,12 +17,12 @@
 
 namespace {
 
-#define FUZZ_CHECK(cond)                                                          \
-  do {                                                                            \
-    if (!(cond)) {                                                                \
+#define FUZZ_CHECK(cond)                                                                   \
+  do {                                                                                     \
+    if (!(cond)) {                                                                         \
       std::fprintf(stderr, "payload_fuzz: check failed: %s (line %d)\n", #cond, __LINE__); \
-      std::abort();                                                               \
-    }                                                                             \
+      std::abort();                                                                        \
+    }                                                                                      \
   } while (0)
 
 class Bytes {

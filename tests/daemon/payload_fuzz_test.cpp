@@ -20,9 +20,12 @@ TEST(PayloadFuzz, SeededInputsKeepEveryInvariant) {
 }
 
 TEST(PayloadFuzz, EdgeInputs) {
-  const std::vector<std::vector<std::uint8_t>> inputs = {
-      {}, {0}, {0xff, 0xff, 0xff}, std::vector<std::uint8_t>(64, 0),
-      std::vector<std::uint8_t>(512, 0xff), std::vector<std::uint8_t>(300, 0x7f)};
+  const std::vector<std::vector<std::uint8_t>> inputs = {{},
+                                                         {0},
+                                                         {0xff, 0xff, 0xff},
+                                                         std::vector<std::uint8_t>(64, 0),
+                                                         std::vector<std::uint8_t>(512, 0xff),
+                                                         std::vector<std::uint8_t>(300, 0x7f)};
   for (const auto& input : inputs) {
     ASSERT_EQ(LLVMFuzzerTestOneInput(input.data(), input.size()), 0);
   }

@@ -66,8 +66,13 @@ TEST(FormatValue, NeverAnExponentAndAlwaysJsonNumber) {
 }
 
 TEST(FormatValue, RejectsWhatIsNotAMeasurement) {
-  const double bad[] = {std::nan(""), std::numeric_limits<double>::infinity(),
-                        -std::numeric_limits<double>::infinity(), 1e20, -1e20, 1e15, -1e15};
+  const double bad[] = {std::nan(""),
+                        std::numeric_limits<double>::infinity(),
+                        -std::numeric_limits<double>::infinity(),
+                        1e20,
+                        -1e20,
+                        1e15,
+                        -1e15};
   for (double v : bad) {
     auto r = formatValue(v, 2);
     ASSERT_FALSE(r.ok()) << v;

@@ -24,7 +24,7 @@ SensorConfig simConfig(const std::string& name, int id, const std::string& wavef
   config.driver = "sim";
   config.interval = Seconds(1);
   config.ids = {{"value", id}};
-  config.options = {{"waveform", waveform}, {"fail_every", failEvery}, {"min", 0.0},
+  config.options = {{"waveform", waveform}, {"fail_every", failEvery},    {"min", 0.0},
                     {"max", 100.0},         {"period", std::int64_t{60}}, {"value", value}};
   return config;
 }
@@ -197,7 +197,8 @@ TEST_F(SamplerTest, TwoPhaseMeasurementIsCommittedAfterItsConversionWithTheStart
 TEST_F(SamplerTest, AMultiStepMeasurementIsOneEntryWithEveryStep) {
   DriverInfo info;
   info.name = "stepped";
-  info.quantities = {{"a0", "V", 133, false, 4}, {"a1", "V", 134, false, 4}, {"a2", "V", 135, false, 4}};
+  info.quantities = {
+      {"a0", "V", 133, false, 4}, {"a1", "V", 134, false, 4}, {"a2", "V", 135, false, 4}};
   SensorConfig config;
   config.name = "adc";
   config.driver = "stepped";

@@ -32,12 +32,17 @@ class BusyAt final : public I2cBus {
  public:
   BusyAt(testing::FakeI2cBus& inner, std::uint8_t busy) : inner_(inner), busy_(busy) {}
   const std::string& name() const override { return inner_.name(); }
-  Status write(std::uint8_t a, std::span<const std::uint8_t> b) override { return inner_.write(a, b); }
+  Status write(std::uint8_t a, std::span<const std::uint8_t> b) override {
+    return inner_.write(a, b);
+  }
   Status read(std::uint8_t a, std::span<std::uint8_t> b) override { return inner_.read(a, b); }
-  Status writeRead(std::uint8_t a, std::span<const std::uint8_t> o, std::span<std::uint8_t> i) override {
+  Status writeRead(std::uint8_t a, std::span<const std::uint8_t> o,
+                   std::span<std::uint8_t> i) override {
     return inner_.writeRead(a, o, i);
   }
-  Result<std::uint8_t> readByteData(std::uint8_t a, std::uint8_t r) override { return inner_.readByteData(a, r); }
+  Result<std::uint8_t> readByteData(std::uint8_t a, std::uint8_t r) override {
+    return inner_.readByteData(a, r);
+  }
   Status writeByteData(std::uint8_t a, std::uint8_t r, std::uint8_t v) override {
     return inner_.writeByteData(a, r, v);
   }
@@ -45,7 +50,8 @@ class BusyAt final : public I2cBus {
     return inner_.readBlockData(a, r, b);
   }
   Status probeQuickWrite(std::uint8_t a) override {
-    if (a == busy_) return makeError("quick write: select 0x1a: Device or resource busy (a kernel driver ...)");
+    if (a == busy_)
+      return makeError("quick write: select 0x1a: Device or resource busy (a kernel driver ...)");
     return inner_.probeQuickWrite(a);
   }
   Status probeReadByte(std::uint8_t a) override { return inner_.probeReadByte(a); }
@@ -87,7 +93,9 @@ TEST_F(ScanTest, ProbesOnlyValidAddressesAndReadsWhereAQuickWriteIsUnsafe) {
   (void)scanBus(bus_);
   const auto& t = bus_.transcript();
   EXPECT_EQ(t.size(), 0x77u - 0x08u + 1u);
-  auto has = [&](const std::string& line) { return std::find(t.begin(), t.end(), line) != t.end(); };
+  auto has = [&](const std::string& line) {
+    return std::find(t.begin(), t.end(), line) != t.end();
+  };
   EXPECT_TRUE(has("q 0x08"));
   EXPECT_TRUE(has("q 0x77"));
   EXPECT_FALSE(has("q 0x07"));
@@ -117,11 +125,13 @@ TEST_F(ScanTest, NamesTheKnownChipsAndTheConfigLinesFromTheRegistry) {
     char hex[16];
     std::snprintf(hex, sizeof hex, "0x%02x", address);
     if (known.empty()) {
-      EXPECT_THAT(text, HasSubstr(std::string(hex) + ": a chip answered; no sckd driver knows this address"));
+      EXPECT_THAT(text, HasSubstr(std::string(hex) +
+                                  ": a chip answered; no sckd driver knows this address"));
       continue;
     }
     EXPECT_THAT(text, HasSubstr(std::string(hex) + ": may be:"));
-    for (std::string_view name : known) EXPECT_THAT(text, HasSubstr("    " + std::string(name) + "  "));
+    for (std::string_view name : known)
+      EXPECT_THAT(text, HasSubstr("    " + std::string(name) + "  "));
     EXPECT_THAT(text, HasSubstr("  - driver: " + std::string(known.front())));
     EXPECT_THAT(text, HasSubstr("    bus: 1\n    address: " + std::string(hex) + "\n"));
   }
@@ -142,9 +152,12 @@ TEST_F(ScanTest, AFaultAtOneAddressIsShownAndTheScanGoesOn) {
 }
 
 TEST_F(ScanTest, AStuckBusIsOneLineNotOneHundred) {
-  for (int a = 0x08; a <= 0x77; ++a) bus_.inject(static_cast<std::uint8_t>(a), testing::BusFault::Timeout);
+  for (int a = 0x08; a <= 0x77; ++a)
+    bus_.inject(static_cast<std::uint8_t>(a), testing::BusFault::Timeout);
   const std::string text = formatScan(1, scanBus(bus_));
-  EXPECT_THAT(text, HasSubstr("error at 112 address(es) (0x08 .. 0x77), shown as --: Connection timed out"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("error at 112 address(es) (0x08 .. 0x77), shown as --: Connection timed out"));
   EXPECT_THAT(text, HasSubstr("no chip answered on i2c-1"));
 }
 

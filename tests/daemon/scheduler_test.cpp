@@ -14,7 +14,9 @@ using testing::FakeClock;
 using Due = std::vector<std::size_t>;
 
 // The seconds past the minute of the fake clock's wall time.
-std::int64_t secondOfMinute(const FakeClock& clock) { return toUnixSeconds(clock.wall()) % 60; }
+std::int64_t secondOfMinute(const FakeClock& clock) {
+  return toUnixSeconds(clock.wall()) % 60;
+}
 
 // Puts the fake wall clock at `second` past a minute, moving both clocks forward.
 void advanceToSecond(FakeClock& clock, std::int64_t second) {
@@ -90,8 +92,8 @@ TEST(SchedulerTest, MissedInstantsAreSkippedNotReplayed) {
   advanceToSecond(clock, 30);
   const MonoTime t0 = clock.monotonic();
   Scheduler scheduler(clock);
-  scheduler.add(0, seconds(10));  // due at :40, :50, :00, ...
-  clock.advance(seconds(10 + 35));  // blocked through :40, :50, :00, :10, to :15
+  scheduler.add(0, seconds(10));           // due at :40, :50, :00, ...
+  clock.advance(seconds(10 + 35));         // blocked through :40, :50, :00, :10, to :15
   EXPECT_EQ(scheduler.takeDue(), Due{0});  // once, not four times
   EXPECT_TRUE(scheduler.takeDue().empty());
   EXPECT_EQ(scheduler.nextDeadline(), t0 + seconds(50));  // :20, still aligned

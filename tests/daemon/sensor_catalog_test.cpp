@@ -5,7 +5,9 @@
 namespace sckd {
 namespace {
 
-TEST(SensorCatalog, TableIsSortedForBinarySearch) { EXPECT_TRUE(catalogIsSorted()); }
+TEST(SensorCatalog, TableIsSortedForBinarySearch) {
+  EXPECT_TRUE(catalogIsSorted());
+}
 
 TEST(SensorCatalog, KnowsThePlatformIdsFromPlatformMd) {
   ASSERT_NE(findCatalogEntry(55), nullptr);

@@ -13,8 +13,8 @@ namespace sckd {
 namespace {
 
 using testing::BusFault;
-using testing::SimBh1750;
 using ::testing::HasSubstr;
+using testing::SimBh1750;
 
 constexpr std::uint8_t kAddr = 0x23;
 
@@ -89,7 +89,7 @@ TEST(Bh1750Decode, DatasheetExample) {
 TEST(Bh1750Decode, TimeScalesWithMtreg) {
   EXPECT_EQ(bh1750MeasurementTime(69), Millis(180));
   EXPECT_EQ(bh1750MeasurementTime(138), Millis(360));
-  EXPECT_EQ(bh1750MeasurementTime(31), Millis(81));  // 80.9
+  EXPECT_EQ(bh1750MeasurementTime(31), Millis(81));    // 80.9
   EXPECT_EQ(bh1750MeasurementTime(254), Millis(663));  // 662.6
 }
 
@@ -164,16 +164,18 @@ TEST_F(Bh1750Test, UnpluggedAndIoErrorsFailThenRecover) {
 
 TEST(Bh1750Config, ValidatesAddressAndMeasurementTime) {
   const std::string head = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
-  Result<Config> c = parseConfig(
-      head + "  - name: window\n    driver: bh1750\n    bus: 1\n    address: 0x5c\n"
-             "    measurement_time: 138\n",
-      "/etc/sckd.yaml");
+  Result<Config> c =
+      parseConfig(head +
+                      "  - name: window\n    driver: bh1750\n    bus: 1\n    address: 0x5c\n"
+                      "    measurement_time: 138\n",
+                  "/etc/sckd.yaml");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->sensors.at(0).ids.at("light"), 14);
   EXPECT_EQ(optionInt(c->sensors.at(0), "measurement_time"), 138);
 
-  c = parseConfig(head + "  - name: window\n    driver: bh1750\n    bus: 1\n    address: 0x23\n"
-                         "    measurement_time: 300\n",
+  c = parseConfig(head +
+                      "  - name: window\n    driver: bh1750\n    bus: 1\n    address: 0x23\n"
+                      "    measurement_time: 300\n",
                   "/etc/sckd.yaml");
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr("sensors[window].measurement_time"));

@@ -15,8 +15,8 @@ namespace sckd {
 namespace {
 
 using testing::BusFault;
-using testing::SimBme280;
 using ::testing::HasSubstr;
+using testing::SimBme280;
 
 constexpr std::uint8_t kAddr = 0x76;
 
@@ -146,7 +146,7 @@ TEST(Bme280Compensation, SkippedValuesAreNoData) {
 }
 
 TEST(Bme280Compensation, MeasurementTimeIsTheDatasheetMaximum) {
-  EXPECT_EQ(bme280MaxMeasurementTime(1, 1, 1), Millis(10));     // 9.3 ms
+  EXPECT_EQ(bme280MaxMeasurementTime(1, 1, 1), Millis(10));      // 9.3 ms
   EXPECT_EQ(bme280MaxMeasurementTime(16, 16, 16), Millis(113));  // 112.8 ms
   EXPECT_EQ(bme280MaxMeasurementTime(1, 1, 0), Millis(7));       // BMP280 table 13: 6.4
   EXPECT_EQ(bme280MaxMeasurementTime(2, 16, 0), Millis(44));     // BMP280 table 13: 43.2
@@ -357,14 +357,16 @@ TEST(Bme280Config, ValidatesAddressAndOversampling) {
   EXPECT_THAT(c.error().message, HasSubstr("sensors[garden].address"));
   EXPECT_THAT(c.error().message, HasSubstr("0x44"));
 
-  c = parseConfig(head + "  - name: garden\n    driver: bmp280\n    bus: 1\n    address: 0x76\n"
-                         "    oversampling_pressure: 3\n",
+  c = parseConfig(head +
+                      "  - name: garden\n    driver: bmp280\n    bus: 1\n    address: 0x76\n"
+                      "    oversampling_pressure: 3\n",
                   "/etc/sckd.yaml");
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr("sensors[garden].oversampling_pressure"));
 
-  c = parseConfig(head + "  - name: garden\n    driver: bmp280\n    bus: 1\n    address: 0x76\n"
-                         "    oversampling_humidity: 2\n",
+  c = parseConfig(head +
+                      "  - name: garden\n    driver: bmp280\n    bus: 1\n    address: 0x76\n"
+                      "    oversampling_humidity: 2\n",
                   "/etc/sckd.yaml");
   ASSERT_FALSE(c.ok()) << "a BMP280 has no humidity";
 }

@@ -30,9 +30,18 @@ TEST(BoschFuzz, RealCalibrationRandomRaw) {
     input[i] = static_cast<std::uint8_t>(v & 0xFF);
     input[i + 1] = static_cast<std::uint8_t>(v >> 8);
   };
-  put16(0, c.t1); put16(2, c.t2); put16(4, c.t3); put16(6, c.p1); put16(8, c.p2);
-  put16(10, c.p3); put16(12, c.p4); put16(14, c.p5); put16(16, c.p6); put16(18, c.p7);
-  put16(20, c.p8); put16(22, c.p9);
+  put16(0, c.t1);
+  put16(2, c.t2);
+  put16(4, c.t3);
+  put16(6, c.p1);
+  put16(8, c.p2);
+  put16(10, c.p3);
+  put16(12, c.p4);
+  put16(14, c.p5);
+  put16(16, c.p6);
+  put16(18, c.p7);
+  put16(20, c.p8);
+  put16(22, c.p9);
   input[25] = c.h1;
   put16(26, c.h2);
   input[28] = c.h3;
@@ -57,8 +66,11 @@ TEST(BoschFuzz, BoundaryFrames) {
   // dig_P1 = 0 (division by zero in the datasheet formula), skipped raw values.
   std::vector<std::uint8_t> input(50, 0x55);
   input[6] = input[7] = 0;
-  input[33] = 0x80; input[34] = 0; input[35] = 0;
-  input[39] = 0x80; input[40] = 0;
+  input[33] = 0x80;
+  input[34] = 0;
+  input[35] = 0;
+  input[39] = 0x80;
+  input[40] = 0;
   ASSERT_EQ(LLVMFuzzerTestOneInput(input.data(), input.size()), 0);
 }
 

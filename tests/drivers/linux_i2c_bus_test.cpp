@@ -74,7 +74,8 @@ TEST(LinuxI2cBus, RequireI2cSupportMatchesTheBuild) {
 
 // What the daemon and `sckd check` print for an I2C sensor in a build without libi2c.
 TEST(SensorSetup, AnI2cDriverInABuildWithoutI2cSaysSoAndHowToFixIt) {
-  if (i2cCompiledIn()) GTEST_SKIP() << "this build has I2C support (the -Di2c=disabled build runs this)";
+  if (i2cCompiledIn())
+    GTEST_SKIP() << "this build has I2C support (the -Di2c=disabled build runs this)";
   const DriverInfo* i2cDriver = nullptr;
   for (const DriverInfo& info : driverRegistry()) {
     if (info.onI2cBus) i2cDriver = &info;
@@ -90,9 +91,9 @@ TEST(SensorSetup, AnI2cDriverInABuildWithoutI2cSaysSoAndHowToFixIt) {
   Result<Sampler::Sensor> sensor = createSensor(config, clock, buses);
   ASSERT_FALSE(sensor.ok());
   EXPECT_THAT(sensor.error().message, HasSubstr("indoor"));
-  EXPECT_THAT(sensor.error().message,
-              HasSubstr("driver " + config.driver + " needs I2C support, which is not compiled in "
-                        "(rebuild with -Di2c=enabled and libi2c-dev)"));
+  EXPECT_THAT(sensor.error().message, HasSubstr("driver " + config.driver +
+                                                " needs I2C support, which is not compiled in "
+                                                "(rebuild with -Di2c=enabled and libi2c-dev)"));
 }
 
 }  // namespace

@@ -15,8 +15,8 @@ namespace sckd {
 namespace {
 
 using testing::BusFault;
-using testing::SimLps33;
 using ::testing::HasSubstr;
+using testing::SimLps33;
 
 constexpr std::uint8_t kAddr = 0x5D;
 
@@ -195,10 +195,11 @@ TEST_F(Lps33Test, UnpluggedThenBackReinitialises) {
 
 TEST(Lps33Config, ValidatesAddressAndOptions) {
   const std::string head = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
-  Result<Config> c = parseConfig(
-      head + "  - name: roof\n    driver: lps33hw\n    bus: 1\n    address: 0x5c\n"
-             "    temperature: true\n    ids: { temperature: 79 }\n",
-      "/etc/sckd.yaml");
+  Result<Config> c =
+      parseConfig(head +
+                      "  - name: roof\n    driver: lps33hw\n    bus: 1\n    address: 0x5c\n"
+                      "    temperature: true\n    ids: { temperature: 79 }\n",
+                  "/etc/sckd.yaml");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->sensors.at(0).ids.at("pressure"), 227);
   EXPECT_EQ(c->sensors.at(0).ids.at("temperature"), 79);
@@ -209,8 +210,9 @@ TEST(Lps33Config, ValidatesAddressAndOptions) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_FALSE(optionBool(c->sensors.at(0), "temperature"));
 
-  c = parseConfig(head + "  - name: roof\n    driver: lps33hw\n    bus: 1\n    address: 0x5d\n"
-                         "    temperature: maybe\n",
+  c = parseConfig(head +
+                      "  - name: roof\n    driver: lps33hw\n    bus: 1\n    address: 0x5d\n"
+                      "    temperature: maybe\n",
                   "/etc/sckd.yaml");
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr("sensors[roof].temperature"));

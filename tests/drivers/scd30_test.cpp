@@ -84,10 +84,9 @@ TEST_F(Scd30Test, FirstReadingConfiguresThenWaitsOneInterval) {
   Result<Millis> delay = d->start(SampleContext{clock_.wall()});
   ASSERT_TRUE(delay.ok()) << delay.error().message;
   EXPECT_EQ(*delay, Millis(2100));  // the first value comes one interval after the start
-  EXPECT_EQ(bus().transcript(),
-            (std::vector<std::string>{"w 0x61: d1 00", "r 0x61: 3",
-                                      "w 0x61: 46 00 00 02 e3",  // interval 2 s
-                                      "w 0x61: 00 10 03 f5 db"}));  // 1013 mbar
+  EXPECT_EQ(bus().transcript(), (std::vector<std::string>{"w 0x61: d1 00", "r 0x61: 3",
+                                                          "w 0x61: 46 00 00 02 e3",  // interval 2 s
+                                                          "w 0x61: 00 10 03 f5 db"}));  // 1013 mbar
   EXPECT_EQ(sim_->pressureArgument(), std::uint16_t{1013});
   clock_.advance(*delay);
   bus().clearTranscript();
@@ -100,7 +99,7 @@ TEST_F(Scd30Test, FirstReadingConfiguresThenWaitsOneInterval) {
   EXPECT_DOUBLE_EQ(m->samples[2].value, 55.25);
   // Every command is its own write; every answer its own read after a STOP.
   EXPECT_EQ(bus().transcript(), (std::vector<std::string>{"w 0x61: 02 02", "r 0x61: 3",
-                                                           "w 0x61: 03 00", "r 0x61: 18"}));
+                                                          "w 0x61: 03 00", "r 0x61: 18"}));
   EXPECT_EQ(sim_->writeReadsRefused(), 0);
 }
 
@@ -114,9 +113,8 @@ TEST_F(Scd30Test, SimulatorRefusesRepeatedStart) {
 
 TEST_F(Scd30Test, KnownFrameFromTheInterfaceDescription) {
   // SCD30 interface description v1.0 §1.4.5 example: CO2 439 ppm, T 27.2 degC, RH 48.8 %.
-  const std::array<std::uint8_t, 18> frame{0x43, 0xDB, 0xCB, 0x8C, 0x2E, 0x8F,
-                                           0x41, 0xD9, 0x70, 0xE7, 0xFF, 0xF5,
-                                           0x42, 0x43, 0xBF, 0x3A, 0x1B, 0x74};
+  const std::array<std::uint8_t, 18> frame{0x43, 0xDB, 0xCB, 0x8C, 0x2E, 0x8F, 0x41, 0xD9, 0x70,
+                                           0xE7, 0xFF, 0xF5, 0x42, 0x43, 0xBF, 0x3A, 0x1B, 0x74};
   Scd30Values v = decodeScd30(frame);
   ASSERT_TRUE(v.co2.ok() && v.temperature.ok() && v.humidity.ok());
   EXPECT_NEAR(*v.co2, 439.095, 0.001);
@@ -233,24 +231,27 @@ TEST_F(Scd30Test, PressureGapIsRejectedAtCreate) {
 const std::string kHead = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
 
 TEST(Scd30Config, ValidatesAndRejects) {
-  Result<Config> c = parseConfig(kHead + "  - driver: scd30\n    measurement_interval: 30s\n"
-                                         "    pressure_compensation: 1013\n", "/etc/sckd.yaml");
+  Result<Config> c = parseConfig(kHead +
+                                     "  - driver: scd30\n    measurement_interval: 30s\n"
+                                     "    pressure_compensation: 1013\n",
+                                 "/etc/sckd.yaml");
   ASSERT_TRUE(c.ok()) << c.error().message;
   const SensorConfig& s = c->sensors[0];
   EXPECT_EQ(*s.address, 0x61);
   EXPECT_EQ(s.ids.at("co2"), 158);
   EXPECT_EQ(optionInt(s, "measurement_interval"), 30);
   EXPECT_EQ(optionInt(s, "pressure_compensation"), 1013);
-  Result<Config> bad = parseConfig(kHead + "  - driver: scd30\n    address: 0x62\n",
-                                   "/etc/sckd.yaml");
+  Result<Config> bad =
+      parseConfig(kHead + "  - driver: scd30\n    address: 0x62\n", "/etc/sckd.yaml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("sensors[0].address: 0x62 is not an address a scd30"),
-            std::string::npos) << bad.error().message;
+            std::string::npos)
+      << bad.error().message;
   bad = parseConfig(kHead + "  - driver: scd30\n    measurement_interval: 1s\n", "/etc/sckd.yaml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("sensors[0].measurement_interval"), std::string::npos);
-  bad = parseConfig(kHead + "  - driver: scd30\n    pressure_compensation: 2000\n",
-                    "/etc/sckd.yaml");
+  bad =
+      parseConfig(kHead + "  - driver: scd30\n    pressure_compensation: 2000\n", "/etc/sckd.yaml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("sensors[0].pressure_compensation"), std::string::npos);
 }

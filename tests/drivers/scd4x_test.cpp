@@ -211,17 +211,18 @@ TEST_F(Scd4xTest, NothingAtTheAddress) {
 const std::string kHead = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
 
 TEST(Scd4xConfig, ValidatesAndRejects) {
-  Result<Config> c = parseConfig(kHead + "  - driver: scd41\n    ids: {co2: 300}\n",
-                                 "/etc/sckd.yaml");
+  Result<Config> c =
+      parseConfig(kHead + "  - driver: scd41\n    ids: {co2: 300}\n", "/etc/sckd.yaml");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(*c->sensors[0].address, 0x62);
   EXPECT_EQ(c->sensors[0].ids.at("co2"), 300);
   EXPECT_EQ(c->sensors[0].ids.at("humidity"), 56);
-  Result<Config> bad = parseConfig(kHead + "  - driver: scd40\n    address: 0x61\n",
-                                   "/etc/sckd.yaml");
+  Result<Config> bad =
+      parseConfig(kHead + "  - driver: scd40\n    address: 0x61\n", "/etc/sckd.yaml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("sensors[0].address: 0x61 is not an address a scd40"),
-            std::string::npos) << bad.error().message;
+            std::string::npos)
+      << bad.error().message;
   bad = parseConfig(kHead + "  - driver: scd41\n    ids: {co3: 1}\n", "/etc/sckd.yaml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("sensors[0].ids"), std::string::npos);

@@ -88,8 +88,7 @@ TEST_F(Sht3xTest, HappyPathRoundTripsAndUsesSeparateWriteThenRead) {
   // First start checks the status register, then single shot high repeatability without
   // clock stretching, then a SEPARATE 6-byte read: never a combined write+read.
   EXPECT_EQ(bus().transcript(),
-            (std::vector<std::string>{"w 0x44: f3 2d", "r 0x44: 3", "w 0x44: 24 00",
-                                      "r 0x44: 6"}));
+            (std::vector<std::string>{"w 0x44: f3 2d", "r 0x44: 3", "w 0x44: 24 00", "r 0x44: 6"}));
   bus().clearTranscript();
   ASSERT_TRUE(measure(*d).ok());
   EXPECT_EQ(bus().transcript(), (std::vector<std::string>{"w 0x44: 24 00", "r 0x44: 6"}));
@@ -108,10 +107,14 @@ TEST_F(Sht3xTest, KnownRawFrameFromTheDatasheetFormula) {
 }
 
 TEST_F(Sht3xTest, RepeatabilityChoosesCommandAndDelay) {
-  struct Case { const char* name; const char* write; Millis delay; };
-  for (const Case& c : {Case{"high", "w 0x44: 24 00", Millis(16)},
-                        Case{"medium", "w 0x44: 24 0b", Millis(7)},
-                        Case{"low", "w 0x44: 24 16", Millis(5)}}) {
+  struct Case {
+    const char* name;
+    const char* write;
+    Millis delay;
+  };
+  for (const Case& c :
+       {Case{"high", "w 0x44: 24 00", Millis(16)}, Case{"medium", "w 0x44: 24 0b", Millis(7)},
+        Case{"low", "w 0x44: 24 16", Millis(5)}}) {
     auto d = make(sht3xConfig("sht31", c.name));
     bus().clearTranscript();
     Result<Millis> delay = d->start(SampleContext{clock_.wall()});
@@ -228,8 +231,9 @@ TEST_F(Sht3xTest, SecondAddress) {
 const std::string kHead = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
 
 TEST(Sht3xConfig, ValidatesAndRejects) {
-  Result<Config> c = parseConfig(kHead + "  - driver: sht35\n    bus: 1\n    address: 0x45\n"
-                                         "    repeatability: low\n    ids: {humidity: 80}\n",
+  Result<Config> c = parseConfig(kHead +
+                                     "  - driver: sht35\n    bus: 1\n    address: 0x45\n"
+                                     "    repeatability: low\n    ids: {humidity: 80}\n",
                                  "/etc/sckd.yaml");
   ASSERT_TRUE(c.ok()) << c.error().message;
   const SensorConfig& s = c->sensors[0];
@@ -238,15 +242,17 @@ TEST(Sht3xConfig, ValidatesAndRejects) {
   EXPECT_EQ(s.ids.at("humidity"), 80);
   EXPECT_EQ(optionString(s, "repeatability"), "low");
 
-  Result<Config> bad = parseConfig(kHead + "  - driver: sht31\n    address: 0x40\n",
-                                   "/etc/sckd.yaml");
+  Result<Config> bad =
+      parseConfig(kHead + "  - driver: sht31\n    address: 0x40\n", "/etc/sckd.yaml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("sensors[0].address: 0x40 is not an address a sht31"),
-            std::string::npos) << bad.error().message;
+            std::string::npos)
+      << bad.error().message;
   bad = parseConfig(kHead + "  - driver: sht31\n    repeatability: ultra\n", "/etc/sckd.yaml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("sensors[0].repeatability: 'ultra' is not one of"),
-            std::string::npos) << bad.error().message;
+            std::string::npos)
+      << bad.error().message;
 }
 
 }  // namespace

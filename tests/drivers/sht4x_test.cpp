@@ -100,10 +100,14 @@ TEST_F(Sht4xTest, KnownRawFrameAndClamping) {
 }
 
 TEST_F(Sht4xTest, PrecisionChoosesCommandAndDelay) {
-  struct Case { const char* name; const char* write; Millis delay; };
-  for (const Case& c : {Case{"high", "w 0x44: fd", Millis(9)},
-                        Case{"medium", "w 0x44: f6", Millis(5)},
-                        Case{"low", "w 0x44: e0", Millis(2)}}) {
+  struct Case {
+    const char* name;
+    const char* write;
+    Millis delay;
+  };
+  for (const Case& c :
+       {Case{"high", "w 0x44: fd", Millis(9)}, Case{"medium", "w 0x44: f6", Millis(5)},
+        Case{"low", "w 0x44: e0", Millis(2)}}) {
     auto d = make(sht4xConfig(c.name));
     Result<Millis> delay = d->start(SampleContext{clock_.wall()});
     ASSERT_TRUE(delay.ok());
@@ -178,17 +182,20 @@ TEST_F(Sht4xTest, WrongChipNacksTheOneByteCommand) {
 const std::string kHead = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
 
 TEST(Sht4xConfig, ValidatesAndRejects) {
-  Result<Config> c = parseConfig(kHead + "  - driver: sht4x\n    address: 0x46\n"
-                                         "    precision: medium\n", "/etc/sckd.yaml");
+  Result<Config> c = parseConfig(kHead +
+                                     "  - driver: sht4x\n    address: 0x46\n"
+                                     "    precision: medium\n",
+                                 "/etc/sckd.yaml");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(*c->sensors[0].address, 0x46);
   EXPECT_EQ(c->sensors[0].ids.at("temperature"), 55);
   EXPECT_EQ(optionString(c->sensors[0], "precision"), "medium");
-  Result<Config> bad = parseConfig(kHead + "  - driver: sht4x\n    address: 0x47\n",
-                                   "/etc/sckd.yaml");
+  Result<Config> bad =
+      parseConfig(kHead + "  - driver: sht4x\n    address: 0x47\n", "/etc/sckd.yaml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("sensors[0].address: 0x47 is not an address a sht4x"),
-            std::string::npos) << bad.error().message;
+            std::string::npos)
+      << bad.error().message;
   bad = parseConfig(kHead + "  - driver: sht4x\n    precision: max\n", "/etc/sckd.yaml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("sensors[0].precision"), std::string::npos);

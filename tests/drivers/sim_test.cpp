@@ -1,8 +1,8 @@
-#include <algorithm>
 #include "drivers/sim.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -63,7 +63,9 @@ class SimTest : public ::testing::Test {
   testing::FakeI2cBuses buses_;  // sim touches no bus
 };
 
-WallTime unixSeconds(std::int64_t s) { return WallTime(seconds(s)); }
+WallTime unixSeconds(std::int64_t s) {
+  return WallTime(seconds(s));
+}
 
 TEST_F(SimTest, RegistryDescribesSim) {
   const DriverInfo* info = findDriver("sim");
@@ -75,8 +77,8 @@ TEST_F(SimTest, RegistryDescribesSim) {
   EXPECT_EQ(info->quantities[0].defaultId, 0);  // the config must give `id:`
   std::vector<std::string_view> keys;
   for (const OptionSpec& o : info->options) keys.push_back(o.key);
-  EXPECT_EQ(keys, (std::vector<std::string_view>{"waveform", "fail_every", "min", "max",
-                                                 "period", "value"}));
+  EXPECT_EQ(keys, (std::vector<std::string_view>{"waveform", "fail_every", "min", "max", "period",
+                                                 "value"}));
   EXPECT_EQ(info->summary,
             "simulated sensor (counter, sine or constant signal) for demos and tests");
   EXPECT_TRUE(info->addresses.empty());
@@ -100,8 +102,9 @@ TEST_F(SimTest, RegistryDescribesSim) {
   EXPECT_TRUE(info->create);
   EXPECT_EQ(findDriver("no-such-chip"), nullptr);
   const auto& all = driverRegistry();
-  EXPECT_EQ(std::count_if(all.begin(), all.end(), [](const DriverInfo& d) { return d.name == "sim"; }),
-            1) << "one row per driver name";
+  EXPECT_EQ(
+      std::count_if(all.begin(), all.end(), [](const DriverInfo& d) { return d.name == "sim"; }), 1)
+      << "one row per driver name";
 }
 
 TEST_F(SimTest, CounterIsTheUnixSecondsOfRecordedAt) {

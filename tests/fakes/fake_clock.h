@@ -18,7 +18,9 @@ class FakeClock final : public Clock {
   // Moves both clocks forward together, as real time does.
   void advance(std::chrono::nanoseconds d);
   // Steps only the wall clock (an NTP correction), as the kernel may.
-  void stepWall(std::chrono::nanoseconds d) { wall_ += std::chrono::duration_cast<WallTime::duration>(d); }
+  void stepWall(std::chrono::nanoseconds d) {
+    wall_ += std::chrono::duration_cast<WallTime::duration>(d);
+  }
   void setSynchronized(bool s) { synchronized_ = s; }
 
  private:

@@ -37,10 +37,14 @@ Result<ChipSimulator*> FakeI2cBus::target(std::uint8_t address) {
     BusFault fault = f->second.fault;
     if (f->second.remaining > 0 && --f->second.remaining == 0) faults_.erase(f);
     switch (fault) {
-      case BusFault::Nack: return nack();
-      case BusFault::Io: return makeError("Input/output error");
-      case BusFault::Timeout: return makeError("Connection timed out");
-      case BusFault::None: break;
+      case BusFault::Nack:
+        return nack();
+      case BusFault::Io:
+        return makeError("Input/output error");
+      case BusFault::Timeout:
+        return makeError("Connection timed out");
+      case BusFault::None:
+        break;
     }
   }
   auto chip = chips_.find(address);
@@ -74,7 +78,8 @@ Status FakeI2cBus::writeRead(std::uint8_t address, std::span<const std::uint8_t>
 Result<std::uint8_t> FakeI2cBus::readByteData(std::uint8_t address, std::uint8_t reg) {
   std::uint8_t value = 0;
   const std::uint8_t out[1] = {reg};
-  if (Status s = writeRead(address, out, std::span<std::uint8_t>(&value, 1)); !s.ok()) return s.error();
+  if (Status s = writeRead(address, out, std::span<std::uint8_t>(&value, 1)); !s.ok())
+    return s.error();
   return value;
 }
 

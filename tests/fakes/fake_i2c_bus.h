@@ -31,7 +31,9 @@ class ChipSimulator {
 };
 
 // The error a NACKed address gives on Linux.
-inline Error nack() { return makeError("Remote I/O error"); }
+inline Error nack() {
+  return makeError("Remote I/O error");
+}
 
 enum class BusFault {
   None,
@@ -44,7 +46,9 @@ class FakeI2cBus final : public I2cBus {
  public:
   explicit FakeI2cBus(std::string name = "i2c-1") : name_(std::move(name)) {}
 
-  void attach(std::uint8_t address, std::shared_ptr<ChipSimulator> chip) { chips_[address] = std::move(chip); }
+  void attach(std::uint8_t address, std::shared_ptr<ChipSimulator> chip) {
+    chips_[address] = std::move(chip);
+  }
   void detach(std::uint8_t address) { chips_.erase(address); }
   // The next `count` transfers to `address` fail with `fault` (count < 0: until cleared).
   void inject(std::uint8_t address, BusFault fault, int count = -1);
@@ -61,7 +65,8 @@ class FakeI2cBus final : public I2cBus {
                    std::span<std::uint8_t> in) override;
   Result<std::uint8_t> readByteData(std::uint8_t address, std::uint8_t reg) override;
   Status writeByteData(std::uint8_t address, std::uint8_t reg, std::uint8_t value) override;
-  Status readBlockData(std::uint8_t address, std::uint8_t reg, std::span<std::uint8_t> bytes) override;
+  Status readBlockData(std::uint8_t address, std::uint8_t reg,
+                       std::span<std::uint8_t> bytes) override;
   Status probeQuickWrite(std::uint8_t address) override;
   Status probeReadByte(std::uint8_t address) override;
 

@@ -46,8 +46,9 @@ Status SimBh1750::onWrite(std::span<const std::uint8_t> bytes) {
 Status SimBh1750::onRead(std::span<std::uint8_t> bytes) {
   finish();
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    bytes[i] = i == 0 ? static_cast<std::uint8_t>(data_ >> 8)
-                      : i == 1 ? static_cast<std::uint8_t>(data_ & 0xFF) : 0xFF;
+    bytes[i] = i == 0   ? static_cast<std::uint8_t>(data_ >> 8)
+               : i == 1 ? static_cast<std::uint8_t>(data_ & 0xFF)
+                        : 0xFF;
   }
   return {};
 }

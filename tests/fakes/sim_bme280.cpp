@@ -16,7 +16,10 @@ std::int32_t invert(F f, double target, std::int32_t lo, std::int32_t hi, bool i
   while (lo < hi) {
     std::int32_t mid = lo + (hi - lo) / 2;
     bool below = increasing ? f(mid) < target : f(mid) > target;
-    if (below) lo = mid + 1; else hi = mid;
+    if (below)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   if (lo > 0 && std::abs(f(lo - 1) - target) < std::abs(f(lo) - target)) return lo - 1;
   return lo;
@@ -31,12 +34,26 @@ SimBme280::SimBme280(FakeClock& clock, Model model) : clock_(clock), model_(mode
 
 Bme280Calibration SimBme280::defaultCalibration() {
   Bme280Calibration c;
-  c.t1 = 27504; c.t2 = 26435; c.t3 = -1000;
-  c.p1 = 36477; c.p2 = -10685; c.p3 = 3024; c.p4 = 2855; c.p5 = 140; c.p6 = -7;
-  c.p7 = 15500; c.p8 = -14600; c.p9 = 6000;
+  c.t1 = 27504;
+  c.t2 = 26435;
+  c.t3 = -1000;
+  c.p1 = 36477;
+  c.p2 = -10685;
+  c.p3 = 3024;
+  c.p4 = 2855;
+  c.p5 = 140;
+  c.p6 = -7;
+  c.p7 = 15500;
+  c.p8 = -14600;
+  c.p9 = 6000;
   // Humidity trimming typical of real parts (negative dig_H5 nibble packing exercised
   // separately in the tests).
-  c.h1 = 75; c.h2 = 362; c.h3 = 0; c.h4 = 313; c.h5 = 50; c.h6 = 30;
+  c.h1 = 75;
+  c.h2 = 362;
+  c.h3 = 0;
+  c.h4 = 313;
+  c.h5 = 50;
+  c.h6 = 30;
   return c;
 }
 
@@ -46,9 +63,17 @@ void SimBme280::setCalibration(const Bme280Calibration& c) {
     regs_[r] = static_cast<std::uint8_t>(v & 0xFF);
     regs_[r + 1] = static_cast<std::uint8_t>(v >> 8);
   };
-  put16(0x88, c.t1); put16(0x8A, c.t2); put16(0x8C, c.t3);
-  put16(0x8E, c.p1); put16(0x90, c.p2); put16(0x92, c.p3); put16(0x94, c.p4);
-  put16(0x96, c.p5); put16(0x98, c.p6); put16(0x9A, c.p7); put16(0x9C, c.p8);
+  put16(0x88, c.t1);
+  put16(0x8A, c.t2);
+  put16(0x8C, c.t3);
+  put16(0x8E, c.p1);
+  put16(0x90, c.p2);
+  put16(0x92, c.p3);
+  put16(0x94, c.p4);
+  put16(0x96, c.p5);
+  put16(0x98, c.p6);
+  put16(0x9A, c.p7);
+  put16(0x9C, c.p8);
   put16(0x9E, c.p9);
   if (model_ == Model::Bme280) {
     regs_[0xA1] = c.h1;

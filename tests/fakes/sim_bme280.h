@@ -33,7 +33,11 @@ class SimBme280 final : public ChipSimulator {
   // `n` status reads after a reset show the NVM copy still running.
   void setChipId(std::uint8_t id) { regs_[0xD0] = id; }
   void setRaw(std::optional<std::int32_t> t, std::optional<std::int32_t> p,
-              std::optional<std::int32_t> h) { rawT_ = t; rawP_ = p; rawH_ = h; }
+              std::optional<std::int32_t> h) {
+    rawT_ = t;
+    rawP_ = p;
+    rawH_ = h;
+  }
   void setStuck(bool stuck) { stuck_ = stuck; }
   void setBusyAfterReset(int statusReads) { busyReadsAfterReset_ = statusReads; }
 

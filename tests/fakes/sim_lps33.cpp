@@ -19,7 +19,8 @@ void SimLps33::finish() {
   if (!measuring_ || stuck_ || clock_.monotonic() < doneAt_) return;
   measuring_ = false;
   ++conversions_;
-  const std::int32_t p = rawP_.value_or(static_cast<std::int32_t>(std::lround(pressure_ * 10 * 4096)));
+  const std::int32_t p =
+      rawP_.value_or(static_cast<std::int32_t>(std::lround(pressure_ * 10 * 4096)));
   const std::int16_t t = rawT_.value_or(static_cast<std::int16_t>(std::lround(temperature_ * 100)));
   const auto up = static_cast<std::uint32_t>(p);
   regs_[0x28] = static_cast<std::uint8_t>(up & 0xFF);
@@ -28,8 +29,8 @@ void SimLps33::finish() {
   const auto ut = static_cast<std::uint16_t>(t);
   regs_[0x2B] = static_cast<std::uint8_t>(ut & 0xFF);
   regs_[0x2C] = static_cast<std::uint8_t>(ut >> 8);
-  regs_[0x27] |= 0x03;      // P_DA, T_DA
-  regs_[0x11] &= ~0x01;     // ONE_SHOT clears itself when done
+  regs_[0x27] |= 0x03;   // P_DA, T_DA
+  regs_[0x11] &= ~0x01;  // ONE_SHOT clears itself when done
 }
 
 void SimLps33::writeReg(std::uint8_t reg, std::uint8_t value) {

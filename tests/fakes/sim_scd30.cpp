@@ -45,7 +45,8 @@ Status SimScd30::onWrite(std::span<const std::uint8_t> bytes) {
       if (!arg || *arg < 2 || *arg > 1800) return nack();
       interval_ = *arg;
       return {};
-    case 0x0202: case 0x0300:
+    case 0x0202:
+    case 0x0300:
       if (arg) return nack();
       pending_ = cmd;
       return {};

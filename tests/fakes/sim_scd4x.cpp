@@ -41,7 +41,8 @@ Status SimScd4x::onWrite(std::span<const std::uint8_t> bytes) {
     case 0x3F86:  // stop periodic measurement
       periodic_ = false;
       return {};
-    case 0xEC05: case 0xE4B8:  // allowed in both modes; 1 ms execution time
+    case 0xEC05:
+    case 0xE4B8:  // allowed in both modes; 1 ms execution time
       pending_ = cmd;
       answerAt_ = clock_.monotonic() + std::chrono::milliseconds(1);
       return {};

@@ -20,9 +20,7 @@ class SimScd4x final : public ChipSimulator {
   void setHumidity(double percent) { humidity_ = percent; }
   void corruptNextCrc(int word) { corruptWord_ = word; }
   void setStuck(bool stuck) { stuck_ = stuck; }
-  void setRawOverride(std::uint16_t co2, std::uint16_t t, std::uint16_t rh) {
-    raw_ = {co2, t, rh};
-  }
+  void setRawOverride(std::uint16_t co2, std::uint16_t t, std::uint16_t rh) { raw_ = {co2, t, rh}; }
   // Already measuring, as after an sckd restart; or back to idle, as after a power cycle.
   void startMeasuring();
   void powerCycle() { periodic_ = false; }
@@ -41,7 +39,9 @@ class SimScd4x final : public ChipSimulator {
   double humidity_ = 41.0;
   int corruptWord_ = -1;
   bool stuck_ = false;
-  struct Raw { std::uint16_t co2, t, rh; };
+  struct Raw {
+    std::uint16_t co2, t, rh;
+  };
   std::optional<Raw> raw_;
   bool periodic_ = false;
   MonoTime nextDataAt_{};

@@ -29,9 +29,12 @@ Status SimSht3x::onWrite(std::span<const std::uint8_t> bytes) {
   // SHT3x-DIS datasheet Table 4, maximum conversion times.
   using std::chrono::microseconds;
   switch (cmd) {
-    case 0x2400: case 0x240B: case 0x2416: {
-      microseconds t = cmd == 0x2400 ? microseconds(15500)
-                       : cmd == 0x240B ? microseconds(6500) : microseconds(4500);
+    case 0x2400:
+    case 0x240B:
+    case 0x2416: {
+      microseconds t = cmd == 0x2400   ? microseconds(15500)
+                       : cmd == 0x240B ? microseconds(6500)
+                                       : microseconds(4500);
       pending_ = Pending::Measurement;
       readyAt_ = clock_.monotonic() + t;
       return {};
@@ -63,7 +66,10 @@ Status SimSht3x::onRead(std::span<std::uint8_t> bytes) {
   // Inverse of the datasheet formulas.
   std::uint16_t t = toRaw((temperature_ + 45.0) * 65535.0 / 175.0);
   std::uint16_t rh = toRaw(humidity_ * 65535.0 / 100.0);
-  if (override_) { t = rawT_; rh = rawRh_; }
+  if (override_) {
+    t = rawT_;
+    rh = rawRh_;
+  }
   if (stuck_) t = rh = 0xFFFF;
   putWord(bytes, 0, t, corruptWord_ == 0);
   putWord(bytes, 1, rh, corruptWord_ == 1);

@@ -20,7 +20,11 @@ class SimSht3x final : public ChipSimulator {
   // (no data); the chip is not an SHT3x (NACKs the status command).
   void corruptNextCrc(int word = 0) { corruptWord_ = word; }
   void setStuck(bool stuck) { stuck_ = stuck; }
-  void setRawOverride(std::uint16_t t, std::uint16_t rh) { rawT_ = t; rawRh_ = rh; override_ = true; }
+  void setRawOverride(std::uint16_t t, std::uint16_t rh) {
+    rawT_ = t;
+    rawRh_ = rh;
+    override_ = true;
+  }
   void setNotSht3x(bool v) { notSht3x_ = v; }
 
   int softResets() const { return softResets_; }

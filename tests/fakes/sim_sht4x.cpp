@@ -27,7 +27,9 @@ Status SimSht4x::onWrite(std::span<const std::uint8_t> bytes) {
   using std::chrono::microseconds;
   switch (bytes[0]) {
     // SHT4x datasheet Table 4, maximum durations.
-    case 0xFD: case 0xF6: case 0xE0:
+    case 0xFD:
+    case 0xF6:
+    case 0xE0:
       pending_ = true;
       readyAt_ = clock_.monotonic() + (bytes[0] == 0xFD   ? microseconds(8300)
                                        : bytes[0] == 0xF6 ? microseconds(4500)
@@ -48,7 +50,10 @@ Status SimSht4x::onRead(std::span<std::uint8_t> bytes) {
   pending_ = false;
   std::uint16_t t = toRaw((temperature_ + 45.0) * 65535.0 / 175.0);
   std::uint16_t rh = toRaw((humidity_ + 6.0) * 65535.0 / 125.0);
-  if (override_) { t = rawT_; rh = rawRh_; }
+  if (override_) {
+    t = rawT_;
+    rh = rawRh_;
+  }
   if (stuck_) t = rh = 0xFFFF;
   putWord(bytes, 0, t, corruptWord_ == 0);
   putWord(bytes, 1, rh, corruptWord_ == 1);

@@ -17,7 +17,11 @@ class SimSht4x final : public ChipSimulator {
   void setHumidity(double percent) { humidity_ = percent; }
   void corruptNextCrc(int word = 0) { corruptWord_ = word; }
   void setStuck(bool stuck) { stuck_ = stuck; }
-  void setRawOverride(std::uint16_t t, std::uint16_t rh) { rawT_ = t; rawRh_ = rh; override_ = true; }
+  void setRawOverride(std::uint16_t t, std::uint16_t rh) {
+    rawT_ = t;
+    rawRh_ = rh;
+    override_ = true;
+  }
   int softResets() const { return softResets_; }
 
   Status onWrite(std::span<const std::uint8_t> bytes) override;

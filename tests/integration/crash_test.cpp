@@ -2,7 +2,6 @@
 // alive (away from the edges of each life) has its counter reading at the broker at the end.
 
 #include <gtest/gtest.h>
-
 #include <signal.h>
 
 #include <cmath>
@@ -16,8 +15,7 @@ namespace {
 const std::vector<int> kIds{111, 112};
 
 double wallNow() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 class Crash : public IntegrationTest {};

@@ -97,8 +97,11 @@ TEST(Harness, DecoderAcceptsAValidMessage) {
 }
 
 TEST(Harness, DecoderFlagsEveryBrokenRule) {
-  const std::string entry = R"({"recorded_at":"2024-01-01T00:00:00Z","sensors":[{"id":1,"value":1}]})";
-  auto bad = [&](ReceivedMessage m) { return !decodeReadingsMessage(m, kTestToken).errors.empty(); };
+  const std::string entry =
+      R"({"recorded_at":"2024-01-01T00:00:00Z","sensors":[{"id":1,"value":1}]})";
+  auto bad = [&](ReceivedMessage m) {
+    return !decodeReadingsMessage(m, kTestToken).errors.empty();
+  };
   EXPECT_TRUE(bad(readingsMessage(R"({"data":[)" + entry + "," + entry + "]}")));  // twice
   EXPECT_TRUE(bad(readingsMessage(
       R"({"data":[{"recorded_at":"2024-01-01T00:00:00Z","sensors":[{"id":1,"value":1e9}]}]})")));

@@ -78,9 +78,9 @@ TEST_F(Notify, ReadyStatusWatchdogReloadAndStopping) {
   ASSERT_TRUE(notify.bound());
 
   const std::string log = dir_.file("notify-sckd.log");
-  auto sckd = SckdProcess::spawn({"run", "--config", configPath()}, log,
-                                 {"NOTIFY_SOCKET=" + dir_.file("notify.sock"),
-                                  "WATCHDOG_USEC=1000000"});
+  auto sckd =
+      SckdProcess::spawn({"run", "--config", configPath()}, log,
+                         {"NOTIFY_SOCKET=" + dir_.file("notify.sock"), "WATCHDOG_USEC=1000000"});
   ASSERT_NE(sckd, nullptr);
   logPaths_.push_back(log);
   notify.collectFor(6500ms);
@@ -115,11 +115,11 @@ TEST_F(Notify, UnderJournaldEachLineCarriesItsPriority) {
   ASSERT_NO_FATAL_FAILURE(writeConfig());
   const std::string log = dir_.file("journal-sckd.log");
   { std::ofstream(log).flush(); }
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat(log.c_str(), &st), 0);
   const std::string stream = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
-  auto sckd = SckdProcess::spawn({"run", "--config", configPath()}, log,
-                                 {"JOURNAL_STREAM=" + stream});
+  auto sckd =
+      SckdProcess::spawn({"run", "--config", configPath()}, log, {"JOURNAL_STREAM=" + stream});
   ASSERT_NE(sckd, nullptr);
   logPaths_.push_back(log);
   sleepFor(2500ms);
@@ -129,7 +129,8 @@ TEST_F(Notify, UnderJournaldEachLineCarriesItsPriority) {
   EXPECT_NE(text.find("<5>loop: sckd"), std::string::npos) << "startup is a notice:\n" << text;
   EXPECT_NE(text.find("<6>mqtt: connecting"), std::string::npos) << text;
   EXPECT_EQ(text.find("warning: "), std::string::npos)
-      << "under journald the priority prefix replaces the spelled-out level:\n" << text;
+      << "under journald the priority prefix replaces the spelled-out level:\n"
+      << text;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
     ASSERT_TRUE(line.size() > 3 && line[0] == '<' && line[2] == '>') << "unprefixed: " << line;

@@ -4,7 +4,9 @@
 
 namespace sckd::testing {
 
-void sleepFor(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
+void sleepFor(std::chrono::milliseconds d) {
+  std::this_thread::sleep_for(d);
+}
 
 void IntegrationTest::startBroker(bool tls) {
   broker_ = TestBroker::start({.tls = tls, .dir = dir_.path()});
@@ -20,14 +22,16 @@ void IntegrationTest::TearDown() {
   for (const auto& path : logPaths_) {
     const std::string log = readFile(path);
     EXPECT_EQ(log.find(config_.token), std::string::npos)
-        << "the whole token '" << config_.token << "' appears in " << path << ":\n" << log;
+        << "the whole token '" << config_.token << "' appears in " << path << ":\n"
+        << log;
   }
   if (HasFailure()) {
     std::fprintf(stderr, "---- sckd logs ----\n%s\n", allLogs().c_str());
-    if (broker_) std::fprintf(stderr, "---- mosquitto log (tail) ----\n%s\n",
-                              broker_->log().substr(broker_->log().size() > 4000
-                                                        ? broker_->log().size() - 4000
-                                                        : 0).c_str());
+    if (broker_)
+      std::fprintf(stderr, "---- mosquitto log (tail) ----\n%s\n",
+                   broker_->log()
+                       .substr(broker_->log().size() > 4000 ? broker_->log().size() - 4000 : 0)
+                       .c_str());
   }
 }
 
@@ -62,9 +66,8 @@ bool IntegrationTest::waitForSeconds(const std::vector<int>& ids, std::int64_t f
 std::string IntegrationTest::describeMissing(const std::vector<int>& ids, std::int64_t from,
                                              std::int64_t to) {
   const auto stream = received();
-  std::string out = "expected every second " + std::to_string(from) + ".." +
-                    std::to_string(to) + "; " + std::to_string(sub_->count()) +
-                    " messages received\n";
+  std::string out = "expected every second " + std::to_string(from) + ".." + std::to_string(to) +
+                    "; " + std::to_string(sub_->count()) + " messages received\n";
   for (int id : ids) {
     const auto have = counterSeconds(stream.readings, id);
     out += "  id " + std::to_string(id) + ": missing [" + missingSeconds(have, from, to) +

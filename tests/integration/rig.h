@@ -3,12 +3,12 @@
 // the readings topic, a config for sim sensors, and the sckd processes it started (whose
 // logs are checked at the end for the whole token).
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/readings.h"
 #include "tests/support/sckd_process.h"

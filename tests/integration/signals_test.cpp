@@ -2,7 +2,6 @@
 // SIGHUP reloads a valid config and refuses a broken one, a bad config at start exits 1.
 
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -39,25 +38,28 @@ class Signals : public IntegrationTest {
     const auto status = sckd->waitExit(2s);
     ASSERT_TRUE(status.has_value()) << "still running 2 s after signal " << signal << ":\n"
                                     << sckd->log();
-    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-        << describeStatus(*status) << "\n" << sckd->log();
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describeStatus(*status) << "\n"
+                                                                 << sckd->log();
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
   }
   // Readings of `id` stamped at or after `since`, in `msgs` (default: all received so far).
   std::size_t readingsSince(int id, std::int64_t since) {
     return readingsSince(sub_->messages(), id, since);
   }
-  std::size_t readingsSince(const std::vector<ReceivedMessage>& msgs, int id,
-                            std::int64_t since) {
+  std::size_t readingsSince(const std::vector<ReceivedMessage>& msgs, int id, std::int64_t since) {
     const auto have = counterSeconds(decodeAll(msgs, config_.token).readings, id);
     return static_cast<std::size_t>(
         std::count_if(have.begin(), have.end(), [&](std::int64_t t) { return t >= since; }));
   }
 };
 
-TEST_F(Signals, SigtermExitsZeroWithinTwoSeconds) { expectCleanExitOn(SIGTERM); }
+TEST_F(Signals, SigtermExitsZeroWithinTwoSeconds) {
+  expectCleanExitOn(SIGTERM);
+}
 
-TEST_F(Signals, SigintExitsZeroWithinTwoSeconds) { expectCleanExitOn(SIGINT); }
+TEST_F(Signals, SigintExitsZeroWithinTwoSeconds) {
+  expectCleanExitOn(SIGINT);
+}
 
 TEST_F(Signals, SighupWithABrokenConfigKeepsTheRunningOne) {
   auto sckd = startPublishing();
@@ -73,7 +75,8 @@ TEST_F(Signals, SighupWithABrokenConfigKeepsTheRunningOne) {
       << "readings stopped after a SIGHUP with a broken config";
   const std::string where = configPath() + ":" + std::to_string(badLine) + ":";
   EXPECT_NE(sckd->log().find(where), std::string::npos)
-      << "the log does not name " << where << ":\n" << sckd->log();
+      << "the log does not name " << where << ":\n"
+      << sckd->log();
   EXPECT_NE(sckd->log().find("bogus_key"), std::string::npos) << sckd->log();
 }
 
@@ -85,7 +88,8 @@ TEST_F(Signals, SighupWithAValidConfigTakesEffect) {
   sckd->kill(SIGHUP);
   const std::int64_t hup = unixNow();
   EXPECT_TRUE(sub_->waitFor([&](const auto& m) { return readingsSince(m, 132, hup) >= 2; }, 8s))
-      << "the new sensor's readings did not arrive after SIGHUP:\n" << sckd->log();
+      << "the new sensor's readings did not arrive after SIGHUP:\n"
+      << sckd->log();
   sleepFor(2s);
   EXPECT_TRUE(sckd->running()) << sckd->log();
   EXPECT_EQ(readingsSince(131, hup + 2), 0u) << "the removed sensor still publishes";
@@ -103,8 +107,8 @@ TEST_F(Signals, AConfigErrorAtStartExitsOneNamingFileLineColumn) {
   ASSERT_TRUE(status.has_value()) << "sckd kept running with a broken config:\n" << sckd->log();
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 1) << describeStatus(*status);
   const std::string where = configPath() + ":" + std::to_string(badLine) + ":1";
-  EXPECT_NE(sckd->log().find(where), std::string::npos)
-      << "stderr does not name " << where << ":\n" << sckd->log();
+  EXPECT_NE(sckd->log().find(where), std::string::npos) << "stderr does not name " << where << ":\n"
+                                                        << sckd->log();
   EXPECT_EQ(sub_->count(), 0u);
 }
 

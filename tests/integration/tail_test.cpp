@@ -2,7 +2,6 @@
 // tails split the stream between them through the broker's shared subscription.
 
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -33,7 +32,8 @@ class Tail : public IntegrationTest {
     const auto status = p.waitExit(3s);
     ASSERT_TRUE(status.has_value()) << "still running after signal " << signal;
     EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-        << "tail: " << describeStatus(*status) << "\n" << p.log();
+        << "tail: " << describeStatus(*status) << "\n"
+        << p.log();
   }
 };
 
@@ -69,8 +69,9 @@ TEST_F(Tail, PrintsEachPublishedValueWithItsSensor) {
         found = true;
       }
     }
-    EXPECT_TRUE(found) << "no line of tail shows sensor " << name << " (" << r.id
-                       << ") = " << value << "; tail printed:\n" << out;
+    EXPECT_TRUE(found) << "no line of tail shows sensor " << name << " (" << r.id << ") = " << value
+                       << "; tail printed:\n"
+                       << out;
   }
 }
 

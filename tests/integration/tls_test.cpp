@@ -61,8 +61,7 @@ TEST_F(Tls, AnUnrelatedCaIsRefusedLoudlyAndSckdKeepsTrying) {
     ++attempts;
   }
   EXPECT_GE(attempts, 2u) << "sckd tried the TLS port " << attempts << " times in 6 s";
-  EXPECT_TRUE(found) << "no log line names the certificate-verification failure:\n"
-                     << sckd->log();
+  EXPECT_TRUE(found) << "no log line names the certificate-verification failure:\n" << sckd->log();
 }
 
 }  // namespace

@@ -64,7 +64,8 @@ void checkBus(I2cBus& bus) {
 
   // An I2C block read returns consecutive registers.
   bool all = true;
-  for (std::uint8_t i = 0; i < 6; ++i) all = bus.writeByteData(kStub, 0x20 + i, 0x30 + i).ok() && all;
+  for (std::uint8_t i = 0; i < 6; ++i)
+    all = bus.writeByteData(kStub, 0x20 + i, 0x30 + i).ok() && all;
   std::array<std::uint8_t, 6> block{};
   Status read = bus.readBlockData(kStub, 0x20, block);
   bool same = read.ok();
@@ -114,7 +115,8 @@ void checkBusy(I2cBus& bus) {
 
 void checkScan(const std::string& sckd, int number) {
   int status = 0;
-  const std::string out = runCapture(sckd + " scan --bus " + std::to_string(number) + " 2>&1", &status);
+  const std::string out =
+      runCapture(sckd + " scan --bus " + std::to_string(number) + " 2>&1", &status);
   std::printf("---- sckd scan --bus %d\n%s----\n", number, out.c_str());
   check(status == 0, "sckd scan exit 0", std::to_string(status));
   check(out.find("\n70: -- -- -- -- -- -- 76 --\n") != std::string::npos, "scan grid shows 76");
@@ -145,15 +147,18 @@ void checkScan(const std::string& sckd, int number) {
     for (int address : info.addresses) {
       if (address != kStub) continue;
       anyKnown = true;
-      if (out.find("    " + std::string(info.name) + "  ") == std::string::npos) knownListed = false;
+      if (out.find("    " + std::string(info.name) + "  ") == std::string::npos)
+        knownListed = false;
     }
   }
   if (anyKnown) {
     check(knownListed, "scan lists every registered driver for 0x76");
-    check(out.find("    bus: " + std::to_string(number) + "\n    address: 0x76\n") != std::string::npos,
+    check(out.find("    bus: " + std::to_string(number) + "\n    address: 0x76\n") !=
+              std::string::npos,
           "scan prints the config lines for 0x76");
   } else {
-    check(out.find("0x76: a chip answered") != std::string::npos, "scan names 0x76 (no driver registered for it)");
+    check(out.find("0x76: a chip answered") != std::string::npos,
+          "scan names 0x76 (no driver registered for it)");
   }
 }
 
@@ -175,7 +180,8 @@ int main(int argc, char** argv) {
     checkScan(argv[1], *number);
     int status = 0;
     const std::string all = runCapture(std::string(argv[1]) + " scan 2>&1", &status);
-    check(status == 0 && all.find("i2c-" + std::to_string(*number) + " (SMBus stub driver):") != std::string::npos,
+    check(status == 0 && all.find("i2c-" + std::to_string(*number) + " (SMBus stub driver):") !=
+                             std::string::npos,
           "sckd scan without --bus scans the stub bus", all.substr(0, 200));
   }
   std::printf("I2C_STUB_CHECK: %s\n", failures == 0 ? "PASS" : "FAIL");

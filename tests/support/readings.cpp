@@ -3,10 +3,9 @@
 #include <cmath>
 #include <ctime>
 #include <iomanip>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 namespace sckd::testing {
 namespace {
@@ -56,8 +55,7 @@ DecodedMessage decodeReadingsMessage(const ReceivedMessage& message, const std::
   std::set<std::int64_t> seen;
   for (const auto& entry : json["data"]) {
     ++out.entries;
-    if (!entry.is_object() || !entry.contains("recorded_at") ||
-        !entry["recorded_at"].is_string()) {
+    if (!entry.is_object() || !entry.contains("recorded_at") || !entry["recorded_at"].is_string()) {
       fail("entry without a string recorded_at: " + entry.dump());
       continue;
     }
@@ -120,8 +118,7 @@ std::vector<std::string> counterMismatches(const std::vector<WireReading>& readi
   return out;
 }
 
-std::string missingSeconds(const std::set<std::int64_t>& have, std::int64_t from,
-                           std::int64_t to) {
+std::string missingSeconds(const std::set<std::int64_t>& have, std::int64_t from, std::int64_t to) {
   std::ostringstream s;
   std::int64_t runStart = -1;
   auto flush = [&](std::int64_t end) {
@@ -142,13 +139,14 @@ std::string missingSeconds(const std::set<std::int64_t>& have, std::int64_t from
   return s.str();
 }
 
-std::size_t countMissing(const std::set<std::int64_t>& have, std::int64_t from,
-                         std::int64_t to) {
+std::size_t countMissing(const std::set<std::int64_t>& have, std::int64_t from, std::int64_t to) {
   std::size_t n = 0;
   for (std::int64_t t = from; t <= to; ++t) n += have.count(t) == 0 ? 1 : 0;
   return n;
 }
 
-std::int64_t unixNow() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t unixNow() {
+  return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 }  // namespace sckd::testing

@@ -1,6 +1,7 @@
 #include "tests/support/sckd_process.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -10,8 +11,6 @@
 #include <sstream>
 #include <string_view>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/temp_dir.h"
 
@@ -136,8 +135,12 @@ std::optional<int> SckdProcess::waitExit(std::chrono::milliseconds timeout) {
   return status_;
 }
 
-std::string SckdProcess::log() const { return readFile(logPath_); }
-std::string SckdProcess::output() const { return readFile(logPath_ + ".out"); }
+std::string SckdProcess::log() const {
+  return readFile(logPath_);
+}
+std::string SckdProcess::output() const {
+  return readFile(logPath_ + ".out");
+}
 
 std::string describeStatus(int status) {
   if (WIFEXITED(status)) return "exit " + std::to_string(WEXITSTATUS(status));

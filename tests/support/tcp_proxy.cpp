@@ -1,6 +1,7 @@
 #include "tests/support/tcp_proxy.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -9,8 +10,6 @@
 
 #include <cstdint>
 #include <optional>
-
-#include <gtest/gtest.h>
 
 namespace sckd::testing {
 
@@ -73,8 +72,8 @@ std::string publishPayload(const std::string& pkt, std::size_t headerLen, int le
   const int qos = (static_cast<unsigned char>(pkt[0]) >> 1) & 3;
   std::size_t pos = headerLen;
   if (pos + 2 > pkt.size()) return {};
-  const std::size_t topicLen = (static_cast<unsigned char>(pkt[pos]) << 8) |
-                               static_cast<unsigned char>(pkt[pos + 1]);
+  const std::size_t topicLen =
+      (static_cast<unsigned char>(pkt[pos]) << 8) | static_cast<unsigned char>(pkt[pos + 1]);
   pos += 2 + topicLen + (qos > 0 ? 2 : 0);
   if (level == 5) {
     std::size_t propLen = 0;
@@ -168,7 +167,9 @@ bool TcpProxy::resume() {
   return false;
 }
 
-void TcpProxy::cutAfterPublish(int n) { cutArmed_ = n; }
+void TcpProxy::cutAfterPublish(int n) {
+  cutArmed_ = n;
+}
 
 std::vector<std::string> TcpProxy::cutPayloads() const {
   std::lock_guard lock(mutex_);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -13,8 +14,6 @@
 #include <cstdlib>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace sckd::testing {
 namespace {
@@ -106,8 +105,8 @@ std::unique_ptr<TestBroker> TestBroker::start(const Options& options) {
          << "listener " << b->port_ << " 127.0.0.1\nallow_anonymous true\n";
     if (options.tls) {
       conf << "listener " << b->tlsPort_ << " 127.0.0.1\nallow_anonymous true\n"
-           << "cafile " << b->tls_.caCert << "\ncertfile " << b->tls_.serverCert
-           << "\nkeyfile " << b->tls_.serverKey << "\n";
+           << "cafile " << b->tls_.caCert << "\ncertfile " << b->tls_.serverCert << "\nkeyfile "
+           << b->tls_.serverKey << "\n";
     }
     b->confPath_ = b->dir_ + "/mosquitto.conf";
     if (!writeFile(b->confPath_, conf.str())) {
@@ -179,6 +178,8 @@ bool TestBroker::restart() {
   return false;
 }
 
-TestBroker::~TestBroker() { stop(); }
+TestBroker::~TestBroker() {
+  stop();
+}
 
 }  // namespace sckd::testing

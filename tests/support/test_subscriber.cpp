@@ -1,13 +1,11 @@
 #include "tests/support/test_subscriber.h"
 
+#include <gtest/gtest.h>
 #include <mosquitto.h>
-
 #include <unistd.h>
 
 #include <atomic>
 #include <mutex>
-
-#include <gtest/gtest.h>
 
 namespace sckd::testing {
 namespace {
@@ -37,8 +35,8 @@ std::unique_ptr<TestSubscriber> TestSubscriber::start(const Options& options) {
   mosquitto_subscribe_callback_set(s->mosq_, &TestSubscriber::onSubscribe);
   mosquitto_message_callback_set(s->mosq_, &TestSubscriber::onMessage);
   if (!options.caFile.empty()) {
-    int rc = mosquitto_tls_set(s->mosq_, options.caFile.c_str(), nullptr, nullptr, nullptr,
-                               nullptr);
+    int rc =
+        mosquitto_tls_set(s->mosq_, options.caFile.c_str(), nullptr, nullptr, nullptr, nullptr);
     if (rc != MOSQ_ERR_SUCCESS) {
       ADD_FAILURE() << "mosquitto_tls_set: " << mosquitto_strerror(rc);
       return nullptr;
