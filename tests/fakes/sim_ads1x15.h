@@ -2,20 +2,19 @@
 // An ADS1115 / ADS1015 as its datasheet describes it (TI SBAS444 / SBAS473): a pointer
 // register, the config register (single-shot: OS=1 starts a conversion, OS reads 0 while it
 // runs) and the conversion register, which keeps the previous result until the conversion
-// time (1 / data rate) has passed on the FakeClock.
+// time (1 / data rate) has passed on the Clock.
 
 #include <array>
 #include <cstdint>
 
 #include "daemon/clock.h"
-#include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {
 
 class SimAds1x15 final : public ChipSimulator {
  public:
-  SimAds1x15(FakeClock& clock, bool twelveBit) : clock_(clock), twelveBit_(twelveBit) {}
+  SimAds1x15(const Clock& clock, bool twelveBit) : clock_(clock), twelveBit_(twelveBit) {}
 
   // The voltage on AINx against GND.
   void setVoltage(int pin, double volts) { volts_.at(static_cast<std::size_t>(pin)) = volts; }
@@ -34,7 +33,7 @@ class SimAds1x15 final : public ChipSimulator {
   bool converting() const;
   std::uint16_t convert() const;
 
-  FakeClock& clock_;
+  const Clock& clock_;
   bool twelveBit_;
   std::array<double, 4> volts_{};
   std::uint8_t pointer_ = 0;

@@ -7,14 +7,14 @@
 #include <cstdint>
 #include <vector>
 
-#include "tests/fakes/fake_clock.h"
+#include "daemon/clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {
 
 class SimBh1750 final : public ChipSimulator {
  public:
-  explicit SimBh1750(FakeClock& clock) : clock_(clock) {}
+  explicit SimBh1750(const Clock& clock) : clock_(clock) {}
 
   void setLux(double lux) { lux_ = lux; }
   // The exact raw result of the next conversions (instead of encoding setLux()).
@@ -31,7 +31,7 @@ class SimBh1750 final : public ChipSimulator {
  private:
   void finish();
 
-  FakeClock& clock_;
+  const Clock& clock_;
   double lux_ = 250.0;
   int raw_ = -1;
   int mt_ = 69;

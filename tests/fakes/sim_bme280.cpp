@@ -27,7 +27,7 @@ std::int32_t invert(F f, double target, std::int32_t lo, std::int32_t hi, bool i
 
 }  // namespace
 
-SimBme280::SimBme280(FakeClock& clock, Model model) : clock_(clock), model_(model) {
+SimBme280::SimBme280(const Clock& clock, Model model) : clock_(clock), model_(model) {
   setCalibration(defaultCalibration());
   reset();
 }

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "daemon/clock.h"
 #include "drivers/bme280.h"
-#include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {
@@ -19,7 +19,7 @@ namespace sckd::testing {
 class SimBme280 final : public ChipSimulator {
  public:
   enum class Model { Bme280, Bmp280 };
-  SimBme280(FakeClock& clock, Model model = Model::Bme280);
+  SimBme280(const Clock& clock, Model model = Model::Bme280);
 
   void setTemperature(double degC) { temperature_ = degC; }
   void setPressure(double kPa) { pressure_ = kPa; }
@@ -58,7 +58,7 @@ class SimBme280 final : public ChipSimulator {
   void finishConversion();
   double tFine(std::int32_t adcT) const;
 
-  FakeClock& clock_;
+  const Clock& clock_;
   Model model_;
   std::array<std::uint8_t, 256> regs_{};
   Bme280Calibration cal_;

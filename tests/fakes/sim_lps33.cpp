@@ -4,7 +4,7 @@
 
 namespace sckd::testing {
 
-SimLps33::SimLps33(FakeClock& clock) : clock_(clock) {
+SimLps33::SimLps33(const Clock& clock) : clock_(clock) {
   regs_[0x0F] = 0xB1;
   reset();
 }

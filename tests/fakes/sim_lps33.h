@@ -8,14 +8,14 @@
 #include <cstdint>
 #include <optional>
 
-#include "tests/fakes/fake_clock.h"
+#include "daemon/clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {
 
 class SimLps33 final : public ChipSimulator {
  public:
-  explicit SimLps33(FakeClock& clock);
+  explicit SimLps33(const Clock& clock);
 
   void setPressure(double kPa) { pressure_ = kPa; }
   void setTemperature(double degC) { temperature_ = degC; }
@@ -39,7 +39,7 @@ class SimLps33 final : public ChipSimulator {
   void finish();
   void writeReg(std::uint8_t reg, std::uint8_t value);
 
-  FakeClock& clock_;
+  const Clock& clock_;
   std::array<std::uint8_t, 256> regs_{};
   std::uint8_t pointer_ = 0;
   bool measuring_ = false;

@@ -1,20 +1,20 @@
 #pragma once
 // An SCD30 on the wire (interface description v1.0): 16-bit commands with CRC'd arguments,
-// continuous measurement at the configured interval against a FakeClock, data-ready, three
+// continuous measurement at the configured interval against the Clock, data-ready, three
 // big-endian floats. It refuses a repeated START, as the real module does.
 
 #include <cstdint>
 #include <optional>
 #include <vector>
 
-#include "tests/fakes/fake_clock.h"
+#include "daemon/clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {
 
 class SimScd30 final : public ChipSimulator {
  public:
-  explicit SimScd30(FakeClock& clock) : clock_(clock) {}
+  explicit SimScd30(const Clock& clock) : clock_(clock) {}
 
   void setCo2(float ppm) { co2_ = ppm; }
   void setTemperature(float degC) { temperature_ = degC; }
@@ -38,7 +38,7 @@ class SimScd30 final : public ChipSimulator {
  private:
   bool dataReady() const { return measuring_ && clock_.monotonic() >= nextDataAt_; }
 
-  FakeClock& clock_;
+  const Clock& clock_;
   float co2_ = 612.5f;
   float temperature_ = 22.25f;
   float humidity_ = 48.0f;

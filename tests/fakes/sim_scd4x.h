@@ -1,19 +1,19 @@
 #pragma once
 // An SCD4x on the wire (datasheet §3): idle and periodic modes, a new value every 5 s of
-// the FakeClock, commands not allowed while measuring NACKed, a read header NACKed before
+// the Clock, commands not allowed while measuring NACKed, a read header NACKed before
 // the 1 ms execution time or when the buffer is empty, CRC on every word.
 
 #include <cstdint>
 #include <optional>
 
-#include "tests/fakes/fake_clock.h"
+#include "daemon/clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {
 
 class SimScd4x final : public ChipSimulator {
  public:
-  explicit SimScd4x(FakeClock& clock) : clock_(clock) {}
+  explicit SimScd4x(const Clock& clock) : clock_(clock) {}
 
   void setCo2(std::uint16_t ppm) { co2_ = ppm; }
   void setTemperature(double degC) { temperature_ = degC; }
@@ -33,7 +33,7 @@ class SimScd4x final : public ChipSimulator {
  private:
   bool dataReady() const { return periodic_ && clock_.monotonic() >= nextDataAt_; }
 
-  FakeClock& clock_;
+  const Clock& clock_;
   std::uint16_t co2_ = 734;
   double temperature_ = 23.5;
   double humidity_ = 41.0;

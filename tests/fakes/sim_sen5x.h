@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "tests/fakes/fake_clock.h"
+#include "daemon/clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {
@@ -17,7 +17,7 @@ namespace sckd::testing {
 class SimSen5x final : public ChipSimulator {
  public:
   // `model`: 50, 54 or 55.
-  SimSen5x(FakeClock& clock, int model) : clock_(clock), model_(model) {}
+  SimSen5x(const Clock& clock, int model) : clock_(clock), model_(model) {}
 
   void setPm(double pm1, double pm25, double pm4, double pm10) { pm_ = {pm1, pm25, pm4, pm10}; }
   void setHumidity(double rh) { rh_ = rh; }
@@ -45,7 +45,7 @@ class SimSen5x final : public ChipSimulator {
  private:
   std::array<std::uint16_t, 8> valueWords() const;
 
-  FakeClock& clock_;
+  const Clock& clock_;
   int model_;
   std::array<double, 4> pm_{};
   double rh_ = 0;

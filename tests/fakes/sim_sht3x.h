@@ -5,14 +5,14 @@
 #include <cstdint>
 #include <vector>
 
-#include "tests/fakes/fake_clock.h"
+#include "daemon/clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {
 
 class SimSht3x final : public ChipSimulator {
  public:
-  explicit SimSht3x(FakeClock& clock) : clock_(clock) {}
+  explicit SimSht3x(const Clock& clock) : clock_(clock) {}
 
   void setTemperature(double degC) { temperature_ = degC; }
   void setHumidity(double percent) { humidity_ = percent; }
@@ -36,7 +36,7 @@ class SimSht3x final : public ChipSimulator {
  private:
   enum class Pending { None, Measurement, Status };
 
-  FakeClock& clock_;
+  const Clock& clock_;
   double temperature_ = 21.5;
   double humidity_ = 45.0;
   int corruptWord_ = -1;

@@ -4,14 +4,14 @@
 
 #include <cstdint>
 
-#include "tests/fakes/fake_clock.h"
+#include "daemon/clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {
 
 class SimSht4x final : public ChipSimulator {
  public:
-  explicit SimSht4x(FakeClock& clock) : clock_(clock) {}
+  explicit SimSht4x(const Clock& clock) : clock_(clock) {}
 
   void setTemperature(double degC) { temperature_ = degC; }
   void setHumidity(double percent) { humidity_ = percent; }
@@ -28,7 +28,7 @@ class SimSht4x final : public ChipSimulator {
   Status onRead(std::span<std::uint8_t> bytes) override;
 
  private:
-  FakeClock& clock_;
+  const Clock& clock_;
   double temperature_ = 21.5;
   double humidity_ = 45.0;
   int corruptWord_ = -1;

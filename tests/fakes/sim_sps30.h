@@ -1,7 +1,7 @@
 #pragma once
 // An SPS30 on I2C as its datasheet (v1.0, §6) describes it: 16-bit commands (arguments with
 // CRC, a bad CRC is NACKed), "set pointer" then a separate read, idle and measurement modes,
-// one new measurement per second against the FakeClock, reset taking 100 ms (NACKs meanwhile).
+// one new measurement per second against the Clock, reset taking 100 ms (NACKs meanwhile).
 
 #include <array>
 #include <cstdint>
@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "tests/fakes/fake_clock.h"
+#include "daemon/clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {
 
 class SimSps30 final : public ChipSimulator {
  public:
-  explicit SimSps30(FakeClock& clock) : clock_(clock) {}
+  explicit SimSps30(const Clock& clock) : clock_(clock) {}
 
   // Frame order: mass PM1/2.5/4/10 (ug/m3), number PM0.5/1/2.5/4/10 (#/cm3), size (um).
   void setValue(std::size_t index, float value) { values_.at(index) = value; }
@@ -46,7 +46,7 @@ class SimSps30 final : public ChipSimulator {
   std::int64_t sampleIndex() const;  // how many measurements since start (0: none yet)
   std::vector<std::uint16_t> response(std::uint16_t command);
 
-  FakeClock& clock_;
+  const Clock& clock_;
   std::array<float, 10> values_{};
   std::array<std::optional<std::uint32_t>, 10> raw_{};
   std::optional<std::size_t> corruptWord_;
