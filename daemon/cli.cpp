@@ -147,7 +147,7 @@ std::string configFrom(const Parsed& parsed) {
 
 }  // namespace
 
-int runCli(int argc, char** argv) {
+int runCli(int argc, char** argv, const Hardware& hardware) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && (args[0] == "--version" || args[0] == "-V")) {
     std::printf("sckd %s\n", SCKD_VERSION);
@@ -174,11 +174,12 @@ int runCli(int argc, char** argv) {
   const std::string config = configFrom(*parsed);
   if (command == "run") {
     if (parsed->flags.count("--verbose")) log::setLevel(log::Level::Debug);
-    return Daemon::run(config);
+    return Daemon::run(config, hardware);
   }
   if (command == "check") {
     return checkCommand(
-        {config, parsed->flags.count("--offline") > 0, parsed->flags.count("--config-only") > 0});
+        {config, parsed->flags.count("--offline") > 0, parsed->flags.count("--config-only") > 0},
+        hardware);
   }
   if (command == "status") return statusCommand({config, parsed->flags.count("--json") > 0});
   if (command == "scan") {

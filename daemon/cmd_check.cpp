@@ -16,7 +16,6 @@
 #include "daemon/payload.h"
 #include "daemon/sampler.h"
 #include "daemon/sensor_setup.h"
-#include "drivers/bus/linux_i2c_bus.h"
 
 namespace sckd {
 namespace {
@@ -201,7 +200,7 @@ bool checkBroker(const PlatformConfig& platform) {
 
 }  // namespace
 
-int checkCommand(const CheckOptions& options) {
+int checkCommand(const CheckOptions& options, const Hardware& hardware) {
   Result<Config> config = loadConfig(options.configPath);
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", config.error().message.c_str());
@@ -215,7 +214,7 @@ int checkCommand(const CheckOptions& options) {
   if (!options.offline) ok = checkBroker(config->platform) && ok;
   std::vector<Row> rows;
   std::vector<std::string> notes;
-  auto buses = makeLinuxI2cBuses();
+  auto buses = hardware.makeI2cBuses();
   for (const SensorConfig& sensor : config->sensors) {
     ok = checkSensor(sensor, clock, *buses, rows, notes) && ok;
   }

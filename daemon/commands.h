@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "daemon/hardware.h"
+
 namespace sckd {
 
 // Exit codes shared by the commands (interface.md).
@@ -19,7 +21,7 @@ struct CheckOptions {
   bool offline = false;     // do not try the broker
   bool configOnly = false;  // validate the file and stop
 };
-int checkCommand(const CheckOptions& options);
+int checkCommand(const CheckOptions& options, const Hardware& hardware);
 
 struct StatusOptions {
   std::string configPath;

@@ -5,7 +5,6 @@
 #include "daemon/log.h"
 #include "daemon/notify.h"
 #include "daemon/sensor_setup.h"
-#include "drivers/bus/linux_i2c_bus.h"
 #include "sckd_version.h"
 
 namespace sckd {
@@ -49,7 +48,7 @@ void logEachLine(std::string_view text) {
 
 Daemon::Session::~Session() = default;
 
-int Daemon::run(const std::string& configPath) {
+int Daemon::run(const std::string& configPath, const Hardware& hardware) {
   // Before anything else, so every later thread (libraries may start some) inherits the
   // blocked mask and signals reach only our signalfd.
   std::signal(SIGPIPE, SIG_IGN);
@@ -60,7 +59,7 @@ int Daemon::run(const std::string& configPath) {
     return kExitConfig;
   }
   static SystemClock clock;
-  Daemon daemon(configPath, clock);
+  Daemon daemon(configPath, clock, hardware);
   return daemon.start(std::move(*config));
 }
 
@@ -73,7 +72,7 @@ int Daemon::start(Config config) {
   }
   loop_ = std::move(*loop);
   timers_ = std::make_unique<LoopTimers>(*loop_);
-  buses_ = makeLinuxI2cBuses();
+  buses_ = hardware_.makeI2cBuses();
   if (Status opened = openOutbox(config); !opened.ok()) {
     log::error(log::Category::Outbox, opened.error().message);
     return kExitRuntime;

@@ -11,6 +11,7 @@
 #include "daemon/clock.h"
 #include "daemon/connection.h"
 #include "daemon/event_loop.h"
+#include "daemon/hardware.h"
 #include "daemon/outbox.h"
 #include "daemon/publisher.h"
 #include "daemon/sampler.h"
@@ -27,7 +28,7 @@ inline constexpr int kExitRuntime = 2;
 class Daemon {
  public:
   // Runs until SIGTERM/SIGINT; returns the process exit code.
-  static int run(const std::string& configPath);
+  static int run(const std::string& configPath, const Hardware& hardware);
 
  private:
   // What a reload replaces: everything that depends on the config but the outbox file.
@@ -38,8 +39,8 @@ class Daemon {
     ~Session();
   };
 
-  Daemon(std::string configPath, const Clock& clock)
-      : configPath_(std::move(configPath)), clock_(clock) {}
+  Daemon(std::string configPath, const Clock& clock, const Hardware& hardware)
+      : configPath_(std::move(configPath)), clock_(clock), hardware_(hardware) {}
   int start(Config config);
   Status openOutbox(const Config& config);
   std::unique_ptr<Session> startSession(const Config& config);
@@ -51,6 +52,7 @@ class Daemon {
 
   std::string configPath_;
   const Clock& clock_;
+  const Hardware& hardware_;
   Config config_;
   std::unique_ptr<EventLoop> loop_;
   std::unique_ptr<LoopTimers> timers_;

@@ -39,7 +39,7 @@ std::string SckdConfig::toYaml() const {
       << "    waveform: " << s.waveform << "\n"
       << s.extraLines;
   }
-  y << extraTopLevel;
+  y << extraSensors << extraTopLevel;
   return y.str();
 }
 

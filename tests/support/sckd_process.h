@@ -32,6 +32,7 @@ struct SckdConfig {
   int maxMessagesPerSecond = 0;
   int maxReadingsPerMessage = 0;  // 0: not written (the daemon's default)
   std::vector<SimSensor> sensors;
+  std::string extraSensors;   // appended verbatim to the sensors list ("  - driver: sht31\n...")
   std::string extraTopLevel;  // appended verbatim, for tests that break the file on purpose
 
   std::string toYaml() const;
