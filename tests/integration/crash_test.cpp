@@ -18,35 +18,47 @@ double wallNow() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-class Crash : public IntegrationTest {};
+class Crash : public IntegrationTest {
+ protected:
+  // Starts sckd `lives` times, each for a random span within `lifeMs`, and kills it with
+  // SIGKILL. Returns, per life, the whole seconds it was surely alive for: its span less
+  // `margin` seconds at each end (start-up, and the tick a kill may interrupt).
+  SecondRanges killNineLives(int lives, std::uniform_int_distribution<int> lifeMs, double margin,
+                             std::string& described) {
+    std::mt19937 rng(std::random_device{}());
+    SecondRanges alive;
+    for (int life = 0; life < lives; ++life) {
+      const double born = wallNow();
+      auto sckd = startSckd();
+      EXPECT_NE(sckd, nullptr);
+      if (sckd == nullptr) return alive;
+      const int ms = lifeMs(rng);
+      sleepFor(std::chrono::milliseconds(ms));
+      EXPECT_TRUE(sckd->running()) << "sckd died by itself in life " << life << ":\n"
+                                   << sckd->log();
+      sckd->kill(SIGKILL);
+      const double died = wallNow();
+      EXPECT_TRUE(sckd->waitExit(5s).has_value());
+      const auto from = static_cast<std::int64_t>(std::ceil(born + margin));
+      const auto to = static_cast<std::int64_t>(std::floor(died - margin));
+      described += std::to_string(life) + ": " + std::to_string(ms) + " ms, seconds " +
+                   std::to_string(from) + ".." + std::to_string(to) + "\n";
+      if (from <= to) alive.emplace_back(from, to);
+    }
+    return alive;
+  }
+};
 
 TEST_F(Crash, KillNineNeverLosesAReading) {
   ASSERT_NO_FATAL_FAILURE(startBroker());
   for (int id : kIds) config_.sensors.push_back({.id = id, .name = "sim" + std::to_string(id)});
   ASSERT_NO_FATAL_FAILURE(writeConfig());
 
-  std::mt19937 rng(std::random_device{}());
-  std::uniform_int_distribution<int> lifeMs(1500, 4000);
   constexpr double kMargin = 1.5;
-  std::vector<std::pair<std::int64_t, std::int64_t>> expected;  // whole seconds, inclusive
   std::string lives;
-  for (int cycle = 0; cycle < 12; ++cycle) {
-    const double born = wallNow();
-    auto sckd = startSckd();
-    ASSERT_NE(sckd, nullptr);
-    const int ms = lifeMs(rng);
-    sleepFor(std::chrono::milliseconds(ms));
-    ASSERT_TRUE(sckd->running()) << "sckd died by itself in cycle " << cycle << ":\n"
-                                 << sckd->log();
-    sckd->kill(SIGKILL);
-    const double died = wallNow();
-    ASSERT_TRUE(sckd->waitExit(5s).has_value());
-    const auto from = static_cast<std::int64_t>(std::ceil(born + kMargin));
-    const auto to = static_cast<std::int64_t>(std::floor(died - kMargin));
-    lives += std::to_string(cycle) + ": " + std::to_string(ms) + " ms, seconds " +
-             std::to_string(from) + ".." + std::to_string(to) + "\n";
-    if (from <= to) expected.emplace_back(from, to);
-  }
+  SecondRanges expected =
+      killNineLives(12, std::uniform_int_distribution<int>(1500, 4000), kMargin, lives);
+  ASSERT_FALSE(HasFailure()) << lives;
   // One last life, long enough for the queue to drain.
   const double born = wallNow();
   auto sckd = startSckd();
@@ -56,25 +68,11 @@ TEST_F(Crash, KillNineNeverLosesAReading) {
   expected.emplace_back(lastFrom, unixNow() - 1);
   ASSERT_FALSE(expected.empty());
 
-  const std::string token = config_.token;
-  const bool complete = sub_->waitFor(
-      [&](const std::vector<ReceivedMessage>& msgs) {
-        const auto stream = decodeAll(msgs, token);
-        for (int id : kIds) {
-          const auto have = counterSeconds(stream.readings, id);
-          for (const auto& [from, to] : expected) {
-            if (countMissing(have, from, to) > 0) return false;
-          }
-        }
-        return true;
-      },
-      30s);
+  const bool complete = waitForRanges(kIds, expected, 30s);
   sckd->kill(SIGTERM);
   [[maybe_unused]] auto status = sckd->waitExit(5s);
 
-  std::string missing;
-  for (const auto& [from, to] : expected) missing += describeMissing(kIds, from, to);
-  EXPECT_TRUE(complete) << "lives:\n" << lives << missing;
+  EXPECT_TRUE(complete) << "lives:\n" << lives << describeMissing(kIds, expected);
   const auto stream = received();
   EXPECT_TRUE(stream.errors.empty()) << ::testing::PrintToString(stream.errors);
   for (int id : kIds) {
@@ -95,48 +93,21 @@ TEST_F(Crash, KillNineWhileTheBrokerIsAwayLosesNothingFromTheOutbox) {
   for (int id : kIds) config_.sensors.push_back({.id = id, .name = "sim" + std::to_string(id)});
   ASSERT_NO_FATAL_FAILURE(writeConfig());
 
-  std::mt19937 rng(std::random_device{}());
-  std::uniform_int_distribution<int> lifeMs(2000, 3500);
   // Startup takes milliseconds and a tick commits within milliseconds of its second.
-  constexpr double kMargin = 0.5;
-  std::vector<std::pair<std::int64_t, std::int64_t>> expected;
-  for (int cycle = 0; cycle < 10; ++cycle) {
-    const double born = wallNow();
-    auto sckd = startSckd();
-    ASSERT_NE(sckd, nullptr);
-    sleepFor(std::chrono::milliseconds(lifeMs(rng)));
-    ASSERT_TRUE(sckd->running()) << sckd->log();
-    sckd->kill(SIGKILL);
-    const double died = wallNow();
-    ASSERT_TRUE(sckd->waitExit(5s).has_value());
-    const auto from = static_cast<std::int64_t>(std::ceil(born + kMargin));
-    const auto to = static_cast<std::int64_t>(std::floor(died - kMargin));
-    if (from <= to) expected.emplace_back(from, to);
-  }
+  std::string lives;
+  const SecondRanges expected =
+      killNineLives(10, std::uniform_int_distribution<int>(2000, 3500), /*margin=*/0.5, lives);
+  ASSERT_FALSE(HasFailure()) << lives;
   EXPECT_EQ(sub_->messages().size(), 0u) << "nothing can have reached the broker yet";
   ASSERT_FALSE(expected.empty());
 
   ASSERT_TRUE(proxy->resume());
   auto sckd = startSckd();
   ASSERT_NE(sckd, nullptr);
-  const std::string token = config_.token;
-  const bool complete = sub_->waitFor(
-      [&](const std::vector<ReceivedMessage>& msgs) {
-        const auto stream = decodeAll(msgs, token);
-        for (int id : kIds) {
-          const auto have = counterSeconds(stream.readings, id);
-          for (const auto& [from, to] : expected) {
-            if (countMissing(have, from, to) > 0) return false;
-          }
-        }
-        return true;
-      },
-      30s);
+  const bool complete = waitForRanges(kIds, expected, 30s);
   sckd->kill(SIGTERM);
   [[maybe_unused]] auto status = sckd->waitExit(5s);
-  std::string missing;
-  for (const auto& [from, to] : expected) missing += describeMissing(kIds, from, to);
-  EXPECT_TRUE(complete) << missing;
+  EXPECT_TRUE(complete) << "lives:\n" << lives << describeMissing(kIds, expected);
 }
 
 }  // namespace

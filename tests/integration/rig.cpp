@@ -51,16 +51,31 @@ std::unique_ptr<SckdProcess> IntegrationTest::startSckd() {
 
 bool IntegrationTest::waitForSeconds(const std::vector<int>& ids, std::int64_t from,
                                      std::int64_t to, std::chrono::milliseconds timeout) {
+  return waitForRanges(ids, {{from, to}}, timeout);
+}
+
+bool IntegrationTest::waitForRanges(const std::vector<int>& ids, const SecondRanges& ranges,
+                                    std::chrono::milliseconds timeout) {
   const std::string token = config_.token;
   return sub_->waitFor(
       [&](const std::vector<ReceivedMessage>& msgs) {
         const auto stream = decodeAll(msgs, token);
         for (int id : ids) {
-          if (countMissing(counterSeconds(stream.readings, id), from, to) > 0) return false;
+          const auto have = counterSeconds(stream.readings, id);
+          for (const auto& [from, to] : ranges) {
+            if (countMissing(have, from, to) > 0) return false;
+          }
         }
         return true;
       },
       timeout);
+}
+
+std::string IntegrationTest::describeMissing(const std::vector<int>& ids,
+                                             const SecondRanges& ranges) {
+  std::string out;
+  for (const auto& [from, to] : ranges) out += describeMissing(ids, from, to);
+  return out;
 }
 
 std::string IntegrationTest::describeMissing(const std::vector<int>& ids, std::int64_t from,

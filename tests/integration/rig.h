@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/support/readings.h"
@@ -38,8 +39,13 @@ class IntegrationTest : public ::testing::Test {
   // Waits until every second of [from, to] has its counter reading for every id.
   bool waitForSeconds(const std::vector<int>& ids, std::int64_t from, std::int64_t to,
                       std::chrono::milliseconds timeout);
+  // The same for several spans of whole seconds, each inclusive.
+  using SecondRanges = std::vector<std::pair<std::int64_t, std::int64_t>>;
+  bool waitForRanges(const std::vector<int>& ids, const SecondRanges& ranges,
+                     std::chrono::milliseconds timeout);
   // Failure text: which seconds are missing per id, and the sckd logs.
   std::string describeMissing(const std::vector<int>& ids, std::int64_t from, std::int64_t to);
+  std::string describeMissing(const std::vector<int>& ids, const SecondRanges& ranges);
   std::string allLogs() const;
 
   TempDir dir_{"sckd-it"};
