@@ -60,8 +60,7 @@ Result<Measurement> measureOnce(Driver& driver, const Clock& clock) {
   for (;;) {
     Result<Measurement> step = driver.collect();
     if (!step.ok()) return step;
-    whole.samples.insert(whole.samples.end(), step->samples.begin(), step->samples.end());
-    whole.failures.insert(whole.failures.end(), step->failures.begin(), step->failures.end());
+    whole.append(*step);
     if (!step->continueAfter) return whole;
     std::this_thread::sleep_for(*step->continueAfter);
   }

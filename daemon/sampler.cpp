@@ -141,21 +141,14 @@ void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
   Result<Measurement> measurement = state.sensor.driver->collect();
   if (measurement.ok() && measurement->continueAfter) {
     // One more step to go: keep what this step measured and come back for the rest.
-    auto& partial = state.partial;
-    partial.samples.insert(partial.samples.end(), measurement->samples.begin(),
-                           measurement->samples.end());
-    partial.failures.insert(partial.failures.end(), measurement->failures.begin(),
-                            measurement->failures.end());
+    state.partial.append(*measurement);
     state.collectTimer = timers_.addTimer(clock_.monotonic() + *measurement->continueAfter,
                                           [this, index, tick] { collect(index, tick); });
     return;
   }
   if (measurement.ok() && (!state.partial.samples.empty() || !state.partial.failures.empty())) {
     Measurement whole = std::move(state.partial);
-    whole.samples.insert(whole.samples.end(), measurement->samples.begin(),
-                         measurement->samples.end());
-    whole.failures.insert(whole.failures.end(), measurement->failures.begin(),
-                          measurement->failures.end());
+    whole.append(*measurement);
     measurement = std::move(whole);
   }
   state.partial = Measurement{};

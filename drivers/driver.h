@@ -41,6 +41,12 @@ struct Measurement {
   // after another): collect() is called again after this delay, and the samples and
   // failures of all the steps are published together, under the tick's one recorded_at.
   std::optional<Millis> continueAfter = std::nullopt;
+
+  // Adds one step's samples and failures (the sampler and `sckd check` gather steps so).
+  void append(const Measurement& step) {
+    samples.insert(samples.end(), step.samples.begin(), step.samples.end());
+    failures.insert(failures.end(), step.failures.begin(), step.failures.end());
+  }
 };
 
 // What a driver may know about the moment it measures (the sim driver derives its counter
