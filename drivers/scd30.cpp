@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "drivers/sensirion_crc.h"
+#include "drivers/sensirion_i2c.h"
 
 namespace sckd {
 namespace {
@@ -16,31 +16,19 @@ constexpr std::uint16_t kDataReady = 0x0202;
 constexpr std::uint16_t kReadMeasurement = 0x0300;
 constexpr std::uint16_t kFirmwareVersion = 0xD100;
 
-std::string hex16(unsigned value) {
-  char text[8];
-  std::snprintf(text, sizeof text, "0x%04x", value);
-  return text;
-}
-
 bool timedOut(const Error& e) {
   return e.message.find("timed out") != std::string::npos;
 }
 
 // Float `index` (0..2) of the frame, from words 2*index and 2*index+1.
 Result<float> floatAt(std::span<const std::uint8_t> frame, std::size_t index) {
-  std::uint32_t bits = 0;
-  for (std::size_t w = 2 * index; w < 2 * index + 2; ++w) {
-    const std::uint8_t* p = frame.data() + 3 * w;
-    if (sensirion::crc8(p[0], p[1]) != p[2]) {
-      return makeError("CRC mismatch in word " + std::to_string(w));
-    }
-    bits = bits << 16 | static_cast<std::uint32_t>(p[0] << 8 | p[1]);
-  }
-  float value = std::bit_cast<float>(bits);
+  Result<std::uint32_t> bits = sensirion::checkedWord32(frame, index);
+  if (!bits.ok()) return bits.error();
+  float value = std::bit_cast<float>(*bits);
   // All ones (a stuck bus) and the other NaN/Inf patterns are no reading.
   if (!std::isfinite(value)) {
     char text[16];
-    std::snprintf(text, sizeof text, "0x%08x", static_cast<unsigned>(bits));
+    std::snprintf(text, sizeof text, "0x%08x", static_cast<unsigned>(*bits));
     return makeError(std::string("not a finite number (raw ") + text + ")");
   }
   return value;
@@ -48,19 +36,13 @@ Result<float> floatAt(std::span<const std::uint8_t> frame, std::size_t index) {
 
 Result<double> ranged(Result<float> v, double lo, double hi, const char* unit) {
   if (!v.ok()) return v.error();
-  double d = *v + 0.0;  // -0.0 would be published as "-0"
-  if (d < lo || d > hi) {
-    return makeError(std::to_string(d) + " " + unit + " is outside the SCD30 range " +
-                     std::to_string(static_cast<int>(lo)) + ".." +
-                     std::to_string(static_cast<int>(hi)));
-  }
-  return d;
+  return sensirion::inRange(*v + 0.0, lo, hi, unit, "SCD30");  // + 0.0: never publish "-0"
 }
 
 class Scd30Driver final : public Driver {
  public:
   Scd30Driver(I2cBus& bus, std::uint8_t address, std::uint16_t interval, std::uint16_t pressure)
-      : bus_(bus), address_(address), interval_(interval), pressure_(pressure) {}
+      : chip_(bus, address), interval_(interval), pressure_(pressure) {}
 
   Result<Millis> start(const SampleContext&) override {
     started_ = false;
@@ -79,32 +61,19 @@ class Scd30Driver final : public Driver {
   Result<Measurement> collect() override {
     if (!started_) return makeError("collect() without a started measurement");
     started_ = false;
-    Result<std::vector<std::uint16_t>> ready = fetch(kDataReady, 3);
+    Result<std::vector<std::uint16_t>> ready = fetch(kDataReady, 1);
     if (!ready.ok()) return ready.error();
     if ((*ready)[0] != 1) {
-      return makeError("no new measurement yet (data ready " + hex16(kDataReady) +
+      return makeError("no new measurement yet (data ready " + chip_.hex(kDataReady) +
                        " = 0; the SCD30 measures every " + std::to_string(interval_) + " s)");
     }
     if (Status s = command(kReadMeasurement); !s.ok()) return s.error();
     std::uint8_t frame[18] = {};
-    if (Status s = bus_.read(address_, frame); !s.ok()) {
-      return failed(withContext("read measurement " + hex16(kReadMeasurement), s.error()));
+    if (Status s = chip_.read(frame, "read measurement " + chip_.hex(kReadMeasurement)); !s.ok()) {
+      return failed(s.error());
     }
-    Scd30Values v = decodeScd30(frame);
-    Measurement m;
-    bool crc = false;
-    auto take = [&](std::size_t q, const Result<double>& r, const char* name) {
-      if (r.ok()) {
-        m.samples.push_back(Sample{q, *r});
-      } else {
-        m.failures.push_back(withContext(name, r.error()));
-        crc = crc || r.error().message.starts_with("CRC");
-      }
-    };
-    take(0, v.co2, "co2");
-    take(1, v.temperature, "temperature");
-    take(2, v.humidity, "humidity");
-    if (crc) initialised_ = false;
+    Measurement m = sensirion::co2Measurement(decodeScd30(frame));
+    if (sensirion::crcFailed(m)) initialised_ = false;
     return m;
   }
 
@@ -112,7 +81,7 @@ class Scd30Driver final : public Driver {
   // Identity check, then the configuration. Both are re-sent after a failure: harmless on a
   // running SCD30, and needed by one that lost power.
   Status init() {
-    Result<std::vector<std::uint16_t>> firmware = fetch(kFirmwareVersion, 3);
+    Result<std::vector<std::uint16_t>> firmware = fetch(kFirmwareVersion, 1);
     if (!firmware.ok()) {
       return withContext("firmware version (is this an SCD30?)", firmware.error());
     }
@@ -123,28 +92,16 @@ class Scd30Driver final : public Driver {
   }
 
   Status command(std::uint16_t code, std::span<const std::uint16_t> args = {}) {
-    std::vector<std::uint8_t> bytes = sensirion::command(code, args);
-    if (Status s = bus_.write(address_, bytes); !s.ok()) {
-      return failed(withContext("command " + hex16(code), s.error()));
-    }
+    if (Status s = chip_.command(code, args); !s.ok()) return failed(s.error());
     return {};
   }
 
   // Command, STOP, then a separate read: the SCD30 stretches the clock instead of needing a
   // wait, and refuses a repeated START.
-  Result<std::vector<std::uint16_t>> fetch(std::uint16_t code, std::size_t bytes) {
-    if (Status s = command(code); !s.ok()) return s.error();
-    std::vector<std::uint8_t> frame(bytes);
-    if (Status s = bus_.read(address_, frame); !s.ok()) {
-      return failed(withContext("read " + hex16(code), s.error()));
-    }
-    std::size_t bad = 0;
-    auto words = sensirion::decodeWords(frame, &bad);
-    if (!words) {
-      return failed(
-          makeError("read " + hex16(code) + ": CRC mismatch in word " + std::to_string(bad)));
-    }
-    return *words;
+  Result<std::vector<std::uint16_t>> fetch(std::uint16_t code, std::size_t words) {
+    Result<std::vector<std::uint16_t>> r = chip_.fetch(code, words);
+    if (!r.ok()) return failed(r.error());
+    return r;
   }
 
   // A timed-out clock stretch (the SCD30 stretches up to 150 ms about once a day) fails the
@@ -154,8 +111,7 @@ class Scd30Driver final : public Driver {
     return e;
   }
 
-  I2cBus& bus_;
-  std::uint8_t address_;
+  sensirion::Device chip_;
   std::uint16_t interval_;
   std::uint16_t pressure_;
   bool initialised_ = false;
@@ -200,7 +156,8 @@ DriverInfo scd30DriverInfo() {
   };
   info.create = [](const DriverContext& context) -> Result<std::unique_ptr<Driver>> {
     const SensorConfig& sensor = context.sensor;
-    if (!sensor.bus || !sensor.address) return makeError("needs bus: and address:");
+    Result<sensirion::BusAddress> at = sensirion::busAddress(context);
+    if (!at.ok()) return at.error();
     std::int64_t pressure = optionInt(sensor, "pressure_compensation");
     // One range cannot say "0, or 700..1400", so the gap is checked here.
     if (pressure != 0 && (pressure < 700 || pressure > 1400)) {
@@ -208,8 +165,7 @@ DriverInfo scd30DriverInfo() {
                        " mbar is out of range: 0 (off) or from 700 to 1400");
     }
     return std::unique_ptr<Driver>(std::make_unique<Scd30Driver>(
-        context.buses.bus(*sensor.bus), static_cast<std::uint8_t>(*sensor.address),
-        static_cast<std::uint16_t>(optionInt(sensor, "measurement_interval")),
+        at->bus, at->address, static_cast<std::uint16_t>(optionInt(sensor, "measurement_interval")),
         static_cast<std::uint16_t>(pressure)));
   };
   return info;

@@ -7,14 +7,11 @@
 #include <span>
 
 #include "drivers/driver.h"
+#include "drivers/sensirion_i2c.h"
 
 namespace sckd {
 
-struct Scd30Values {
-  Result<double> co2;          // ppm
-  Result<double> temperature;  // degC
-  Result<double> humidity;     // %RH
-};
+using Scd30Values = sensirion::Co2Values;
 
 // The 18-byte result of "read measurement" 0x0300: six [msb, lsb, crc] words, each pair a
 // big-endian float (SCD30 interface description §1.4.5 and §1.5).

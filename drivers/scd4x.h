@@ -7,14 +7,11 @@
 #include <span>
 
 #include "drivers/driver.h"
+#include "drivers/sensirion_i2c.h"
 
 namespace sckd {
 
-struct Scd4xValues {
-  Result<double> co2;          // ppm
-  Result<double> temperature;  // degC
-  Result<double> humidity;     // %RH
-};
+using Scd4xValues = sensirion::Co2Values;
 
 // The 9-byte result of "read measurement" 0xEC05: CO2 ppm, T and RH raw words, each with
 // its CRC (SCD4x datasheet §3.5.2).

@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "daemon/log.h"
-#include "drivers/sensirion_crc.h"
+#include "drivers/sensirion_i2c.h"
 
 namespace sckd {
 
@@ -24,21 +24,15 @@ constexpr Millis kReadDelay{25};    // 20 ms between a read command and its data
 constexpr const char* kNames[kSen5xValues] = {"pm1",      "pm2_5",       "pm4",       "pm10",
                                               "humidity", "temperature", "voc_index", "nox_index"};
 
-std::string hex16(std::uint16_t v) {
-  char b[8];
-  std::snprintf(b, sizeof b, "0x%04X", v);
-  return b;
-}
-
 class Sen5xDriver final : public Driver {
  public:
   Sen5xDriver(I2cBus& bus, std::uint8_t address, std::string_view product, std::size_t count)
-      : bus_(bus), address_(address), product_(product), count_(count) {}
+      : chip_(bus, address, sensirion::HexCase::Upper), product_(product), count_(count) {}
 
   // Stops the fan and laser when the sensor is closed (daemon stop, reload, `sckd check`);
   // best effort: the chip may be gone, and the next owner resets it anyway.
   ~Sen5xDriver() override {
-    if (phase_ == Phase::Measuring) (void)send(kStopMeasurement);
+    if (phase_ == Phase::Measuring) (void)chip_.command(kStopMeasurement);
   }
 
   // Every command that returns data needs 20 ms before its read, so each step of the
@@ -47,17 +41,17 @@ class Sen5xDriver final : public Driver {
     started_ = true;
     switch (phase_) {
       case Phase::NeedInit:
-        if (Status s = send(kReset); !s.ok()) return fail(s.error());
+        if (Status s = chip_.command(kReset); !s.ok()) return fail(s.error());
         phase_ = Phase::Reset;
         return kAfterReset;
       case Phase::NameRequested: {
         if (Status s = checkProduct(); !s.ok()) return fail(s.error());
-        if (Status s = send(kStartMeasurement); !s.ok()) return fail(s.error());
+        if (Status s = chip_.command(kStartMeasurement); !s.ok()) return fail(s.error());
         phase_ = Phase::Starting;
         return Millis(0);
       }
       case Phase::Measuring:
-        if (Status s = send(kReadValues); !s.ok()) return fail(s.error());
+        if (Status s = chip_.command(kReadValues); !s.ok()) return fail(s.error());
         return kReadDelay;
       case Phase::Reset:
       case Phase::Starting:
@@ -72,12 +66,12 @@ class Sen5xDriver final : public Driver {
     started_ = false;
     switch (phase_) {
       case Phase::Reset:
-        if (Status s = send(kProductName); !s.ok()) return fail(s.error());
+        if (Status s = chip_.command(kProductName); !s.ok()) return fail(s.error());
         phase_ = Phase::NameRequested;
         return Measurement{};  // starting up: nothing measured, nothing failed
       case Phase::Starting:
         phase_ = Phase::Measuring;
-        log::info(log::Category::Driver, std::string(product_) + " on " + bus_.name() +
+        log::info(log::Category::Driver, std::string(product_) + " on " + chip_.bus().name() +
                                              ": measuring; values from the next reading");
         return Measurement{};
       case Phase::Measuring:
@@ -86,18 +80,12 @@ class Sen5xDriver final : public Driver {
         return makeError("not measuring");
     }
     std::array<std::uint8_t, kSen5xFrameSize> frame{};
-    if (Status s = bus_.read(address_, frame); !s.ok()) {
-      return fail(withContext("read " + hex16(kReadValues), s.error()));
+    if (Status s = chip_.read(frame, "read " + chip_.hex(kReadValues)); !s.ok()) {
+      return fail(s.error());
     }
     Measurement m;
     std::vector<Sen5xValue> values = decodeSen5x(frame);
-    for (std::size_t i = 0; i < count_; ++i) {
-      if (values[i].ok()) {
-        m.samples.push_back(Sample{i, values[i].value});
-      } else {
-        m.failures.push_back(makeError(std::string(kNames[i]) + ": " + values[i].error));
-      }
-    }
+    for (std::size_t i = 0; i < count_; ++i) sensirion::addValue(m, i, values[i], kNames[i]);
     return m;
   }
 
@@ -109,27 +97,14 @@ class Sen5xDriver final : public Driver {
     return e;
   }
 
-  Status send(std::uint16_t code) {
-    std::vector<std::uint8_t> bytes = sensirion::command(code);
-    return bus_.write(address_, bytes).context("command " + hex16(code));
-  }
-
   // The product name (0xD014, requested by the previous collect()): 32 ASCII characters.
   Status checkProduct() {
     std::array<std::uint8_t, 48> raw{};
-    if (Status s = bus_.read(address_, raw); !s.ok())
-      return withContext("read product name", s.error());
-    std::size_t bad = 0;
-    auto words = sensirion::decodeWords(raw, &bad);
-    if (!words) return makeError("read product name: CRC mismatch in word " + std::to_string(bad));
-    std::string name;
-    for (std::uint16_t w : *words) {
-      for (char c : {static_cast<char>(w >> 8), static_cast<char>(w & 0xFF)}) {
-        if (c == '\0') break;
-        name += (c >= 0x20 && c < 0x7F) ? c : '?';
-      }
-      if ((w >> 8) == 0 || (w & 0xFF) == 0) break;
-    }
+    if (Status s = chip_.read(raw, "read product name"); !s.ok()) return s;
+    Result<std::vector<std::uint16_t>> words =
+        sensirion::checkedWords(raw).context("read product name");
+    if (!words.ok()) return words.error();
+    const std::string name = sensirion::asciiText(*words);
     std::string want(product_);
     for (char& c : want) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (name != want) {
@@ -146,8 +121,7 @@ class Sen5xDriver final : public Driver {
     return s;
   }
 
-  I2cBus& bus_;
-  std::uint8_t address_;
+  sensirion::Device chip_;
   std::string_view product_;
   std::size_t count_;
   Phase phase_ = Phase::NeedInit;
@@ -181,16 +155,20 @@ std::vector<Sen5xValue> decodeSen5x(std::span<const std::uint8_t, kSen5xFrameSiz
   std::vector<Sen5xValue> values;
   values.reserve(kSen5xValues);
   for (std::size_t i = 0; i < kSen5xValues; ++i) {
-    const std::uint8_t* p = frame.data() + i * 3;
-    if (sensirion::crc8(p[0], p[1]) != p[2]) {
-      values.push_back({0, "CRC mismatch in word " + std::to_string(i)});
+    Result<std::uint16_t> checked = sensirion::checkedWord(frame, i);
+    if (!checked.ok()) {
+      values.push_back({0, checked.error().message});
       continue;
     }
-    const auto word = static_cast<std::uint16_t>(p[0] << 8 | p[1]);
+    const std::uint16_t word = *checked;
     // Scale factors and "no data" markers from the datasheet's Read Measured Values table:
     // PM uint16 / 10 (0xFFFF unknown), RH int16 / 100, T int16 / 200, indices int16 / 10
-    // (0x7FFF unknown). Ranges: PM 0..1000 ug/m3, RH 0..100 %, indices 1..500; temperature
-    // within the SHT4x-based sensor's -40..125 degC.
+    // (0x7FFF unknown). Ranges: PM 0..1000 ug/m3, RH 0..100 %, VOC and NOx indices 1..500
+    // (SEN5x datasheet §2; the index range also in https://docs.rs/crate/sen5x/latest/source/
+    // src/types.rs). Temperature: the module's -10..60 degC operating range, not its inner
+    // SHT4x's -40..125 (TEMPERATURE_MIN/MAX of LibDriver's SEN5x driver,
+    // https://github.com/libdriver/sen5x src/driver_sen5x.c; the datasheet page itself was
+    // not in reach to confirm).
     double v = 0;
     double lo = 0;
     double hi = 0;
@@ -208,8 +186,8 @@ std::vector<Sen5xValue> decodeSen5x(std::span<const std::uint8_t, kSen5xFrameSiz
       }
       const auto s = static_cast<std::int16_t>(word);
       static constexpr double kScale[4] = {100.0, 200.0, 10.0, 10.0};
-      static constexpr double kLo[4] = {0, -40, 1, 1};
-      static constexpr double kHi[4] = {100, 125, 500, 500};
+      static constexpr double kLo[4] = {0, -10, 1, 1};
+      static constexpr double kHi[4] = {100, 60, 500, 500};
       v = s / kScale[i - 4];
       lo = kLo[i - 4];
       hi = kHi[i - 4];

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "drivers/driver.h"
+#include "drivers/sensirion_i2c.h"
 
 namespace sckd {
 
@@ -22,11 +23,7 @@ inline constexpr std::size_t kSen5xValues = 8;
 // One value in platform units, in frame order: PM1.0, PM2.5, PM4.0, PM10 (ug/m3), RH (%RH),
 // temperature (degC), VOC index, NOx index. A bad CRC, the chip's "not available" marker or
 // a value outside the measuring range fails only that value.
-struct Sen5xValue {
-  double value = 0;
-  std::string error;  // empty: `value` is valid
-  bool ok() const { return error.empty(); }
-};
+using Sen5xValue = sensirion::Value;
 std::vector<Sen5xValue> decodeSen5x(std::span<const std::uint8_t, kSen5xFrameSize> frame);
 
 }  // namespace sckd

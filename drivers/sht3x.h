@@ -6,14 +6,12 @@
 #include <span>
 
 #include "drivers/driver.h"
+#include "drivers/sensirion_i2c.h"
 
 namespace sckd {
 
 // Each quantity on its own: a bad word loses only its own quantity.
-struct Sht3xValues {
-  Result<double> temperature;  // degC
-  Result<double> humidity;     // %RH
-};
+using Sht3xValues = sensirion::RhtValues;
 
 // The 6-byte result frame: T msb, lsb, crc, RH msb, lsb, crc (SHT3x-DIS datasheet §4.13).
 Sht3xValues decodeSht3x(std::span<const std::uint8_t, 6> frame);

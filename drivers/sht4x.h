@@ -6,13 +6,12 @@
 #include <span>
 
 #include "drivers/driver.h"
+#include "drivers/sensirion_i2c.h"
 
 namespace sckd {
 
-struct Sht4xValues {
-  Result<double> temperature;  // degC
-  Result<double> humidity;     // %RH, clamped to 0..100 as the datasheet says
-};
+// The humidity is clamped to 0..100 as the datasheet says.
+using Sht4xValues = sensirion::RhtValues;
 
 // The 6-byte result frame: T msb, lsb, crc, RH msb, lsb, crc (SHT4x datasheet §4.6).
 Sht4xValues decodeSht4x(std::span<const std::uint8_t, 6> frame);

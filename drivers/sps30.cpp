@@ -3,11 +3,11 @@
 #include <array>
 #include <bit>
 #include <cmath>
-#include <cstring>
+#include <cstdio>
 #include <string>
 
 #include "daemon/log.h"
-#include "drivers/sensirion_crc.h"
+#include "drivers/sensirion_i2c.h"
 
 namespace sckd {
 
@@ -34,21 +34,15 @@ constexpr int kMaxNotReady = 3;
 constexpr const char* kNames[kSps30Values] = {"pm1", "pm2_5", "pm4", "pm10", "pn0_5",
                                               "pn1", "pn2_5", "pn4", "pn10", "particle_size"};
 
-std::string hex16(std::uint16_t v) {
-  char b[8];
-  std::snprintf(b, sizeof b, "0x%04X", v);
-  return b;
-}
-
 class Sps30Driver final : public Driver {
  public:
   Sps30Driver(I2cBus& bus, std::uint8_t address, std::uint32_t cleaningSeconds)
-      : bus_(bus), address_(address), cleaningSeconds_(cleaningSeconds) {}
+      : chip_(bus, address, sensirion::HexCase::Upper), cleaningSeconds_(cleaningSeconds) {}
 
   // Stops the fan and laser when the sensor is closed (daemon stop, reload, `sckd check`);
   // best effort: the chip may be gone, and the next owner resets it anyway.
   ~Sps30Driver() override {
-    if (phase_ == Phase::Measuring) (void)send(kStopMeasurement);
+    if (phase_ == Phase::Measuring) (void)chip_.command(kStopMeasurement);
   }
 
   Result<Millis> start(const SampleContext&) override {
@@ -57,7 +51,7 @@ class Sps30Driver final : public Driver {
       case Phase::NeedInit:
         // Reset first: after a failure the chip may still be measuring, and start
         // measurement is only accepted in idle mode.
-        if (Status s = send(kReset); !s.ok()) return fail(s.error());
+        if (Status s = chip_.command(kReset); !s.ok()) return fail(s.error());
         phase_ = Phase::Reset;
         return kAfterReset;
       case Phase::Reset:  // collect() did not run; start over
@@ -65,7 +59,7 @@ class Sps30Driver final : public Driver {
         return makeError("initialisation interrupted; starting again");
       case Phase::Configured: {
         const std::uint16_t arg[1] = {kFloatFormat};
-        if (Status s = send(kStartMeasurement, arg); !s.ok()) return fail(s.error());
+        if (Status s = chip_.command(kStartMeasurement, arg); !s.ok()) return fail(s.error());
         phase_ = Phase::Measuring;
         notReady_ = 0;
         return kFirstValues;
@@ -82,7 +76,7 @@ class Sps30Driver final : public Driver {
     if (phase_ == Phase::Reset) {
       if (Status s = configure(); !s.ok()) return fail(s.error());
       phase_ = Phase::Configured;
-      log::info(log::Category::Driver, "sps30 on " + bus_.name() +
+      log::info(log::Category::Driver, "sps30 on " + chip_.bus().name() +
                                            ": reset and configured; measuring from the next "
                                            "reading");
       return Measurement{};  // nothing measured yet: no values, no failure
@@ -91,8 +85,8 @@ class Sps30Driver final : public Driver {
 
     std::array<std::uint8_t, 3> ready{};
     if (Status s = query(kDataReady, ready); !s.ok()) return fail(s.error());
-    auto flag = sensirion::decodeWords(ready);
-    if (!flag) return makeError("read data-ready flag: CRC mismatch in word 0");
+    Result<std::vector<std::uint16_t>> flag = sensirion::checkedWords(ready);
+    if (!flag.ok()) return withContext("read data-ready flag", flag.error());
     if ((*flag)[0] == 0) {
       if (++notReady_ >= kMaxNotReady) phase_ = Phase::NeedInit;
       return makeError(
@@ -106,13 +100,8 @@ class Sps30Driver final : public Driver {
     Measurement m;
     std::vector<Sps30Value> values = decodeSps30(frame);
     for (std::size_t i = 0; i < values.size(); ++i) {
-      if (!values[i].ok()) {
-        m.failures.push_back(makeError(std::string(kNames[i]) + ": " + values[i].error));
-        continue;
-      }
       // 0.1 L is 100 cm3: the platform wants numbers per 0.1 L.
-      const double scale = (i >= 4 && i <= 8) ? 100.0 : 1.0;
-      m.samples.push_back(Sample{i, values[i].value * scale});
+      sensirion::addValue(m, i, values[i], kNames[i], (i >= 4 && i <= 8) ? 100.0 : 1.0);
     }
     return m;
   }
@@ -125,41 +114,33 @@ class Sps30Driver final : public Driver {
     return e;
   }
 
-  Status send(std::uint16_t code, std::span<const std::uint16_t> args = {}) {
-    std::vector<std::uint8_t> bytes = sensirion::command(code, args);
-    return bus_.write(address_, bytes).context("command " + hex16(code));
-  }
-
-  // "Set pointer & read data": the command, a STOP, then a separate read (§6.2).
+  // "Set pointer & read data": the command, a STOP, then a separate read (§6.2). The read
+  // commands used here (data-ready flag, measured values, product type) have no execution
+  // time: the read follows at once. Sensirion's own driver waits only after start/stop and
+  // writing the cleaning interval (20 ms), reset (100 ms) and the 5 ms commands
+  // (https://github.com/Sensirion/python-i2c-sps30 sensirion_i2c_sps30/commands.py,
+  // device_busy_delay; SPS30 datasheet v1.0 §6.3, "Execution Time" column).
   Status query(std::uint16_t code, std::span<std::uint8_t> out) {
-    if (Status s = send(code); !s.ok()) return s;
-    return bus_.read(address_, out).context("read " + hex16(code));
+    if (Status s = chip_.command(code); !s.ok()) return s;
+    return chip_.read(out, "read " + chip_.hex(code));
   }
 
   Status configure() {
     std::array<std::uint8_t, 12> product{};
     if (Status s = query(kProductType, product); !s.ok()) return s;
-    auto words = sensirion::decodeWords(product);
-    if (!words) return makeError("read product type: CRC mismatch");
-    std::string type;
-    for (std::uint16_t w : *words) {
-      type += static_cast<char>(w >> 8);
-      type += static_cast<char>(w & 0xFF);
-    }
-    type.resize(type.find('\0') == std::string::npos ? type.size() : type.find('\0'));
+    Result<std::vector<std::uint16_t>> words = sensirion::checkedWords(product);
+    if (!words.ok()) return withContext("read product type", words.error());
+    const std::string type = sensirion::asciiText(*words);
     if (type != kProduct) {
-      std::string shown;
-      for (char c : type) shown += (c >= 0x20 && c < 0x7F) ? c : '?';
-      return makeError("product type '" + shown + "' is not an SPS30 ('" + kProduct +
+      return makeError("product type '" + type + "' is not an SPS30 ('" + kProduct +
                        "'): is this a SEN5x? use driver: sen50, sen54 or sen55");
     }
     const std::uint16_t interval[2] = {static_cast<std::uint16_t>(cleaningSeconds_ >> 16),
                                        static_cast<std::uint16_t>(cleaningSeconds_ & 0xFFFF)};
-    return send(kAutoCleaningInterval, interval);
+    return chip_.command(kAutoCleaningInterval, interval);
   }
 
-  I2cBus& bus_;
-  std::uint8_t address_;
+  sensirion::Device chip_;
   std::uint32_t cleaningSeconds_;
   Phase phase_ = Phase::NeedInit;
   int notReady_ = 0;
@@ -180,26 +161,20 @@ std::vector<Sps30Value> decodeSps30(std::span<const std::uint8_t, kSps30FrameSiz
   std::vector<Sps30Value> values;
   values.reserve(kSps30Values);
   for (std::size_t i = 0; i < kSps30Values; ++i) {
-    std::uint16_t words[2] = {0, 0};
-    bool crcOk = true;
-    for (std::size_t w = 0; w < 2 && crcOk; ++w) {
-      const std::uint8_t* p = frame.data() + (i * 2 + w) * 3;
-      if (sensirion::crc8(p[0], p[1]) != p[2]) {
-        values.push_back({0, "CRC mismatch in word " + std::to_string(i * 2 + w)});
-        crcOk = false;
-      }
-      words[w] = static_cast<std::uint16_t>(p[0] << 8 | p[1]);
+    Result<std::uint32_t> bits = sensirion::checkedWord32(frame, i);
+    if (!bits.ok()) {
+      values.push_back({0, bits.error().message});
+      continue;
     }
-    if (!crcOk) continue;
-    const std::uint32_t bits = static_cast<std::uint32_t>(words[0]) << 16 | words[1];
-    double v = static_cast<double>(std::bit_cast<float>(bits));
+    double v = static_cast<double>(std::bit_cast<float>(*bits));
     if (v == 0) v = 0;  // -0.0 would be published as "-0"
     // Measuring ranges, datasheet §1.1: mass 0..1000 ug/m3, number 0..3000 #/cm3; the
     // typical size lies within the 0.3..10 um size range (0 when no particles).
     const double max = i < 4 ? 1000.0 : i < 9 ? 3000.0 : 10.0;
     if (!std::isfinite(v)) {
-      values.push_back(
-          {0, "not a number (raw " + hex16(words[0]) + hex16(words[1]).substr(2) + ")"});
+      char raw[16];
+      std::snprintf(raw, sizeof raw, "0x%08X", static_cast<unsigned>(*bits));
+      values.push_back({0, std::string("not a number (raw ") + raw + ")"});
     } else if (v < 0 || v > max) {
       values.push_back({0, std::to_string(v) + " is outside the measuring range 0.." +
                                std::to_string(static_cast<int>(max))});

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "drivers/driver.h"
+#include "drivers/sensirion_i2c.h"
 
 namespace sckd {
 
@@ -21,11 +22,7 @@ inline constexpr std::size_t kSps30Values = 10;
 
 // Decodes the frame into the datasheet's units; one result per value, so a bad CRC, a
 // non-finite float or a value outside the measuring range fails only that value.
-struct Sps30Value {
-  double value = 0;
-  std::string error;  // empty: `value` is valid
-  bool ok() const { return error.empty(); }
-};
+using Sps30Value = sensirion::Value;
 std::vector<Sps30Value> decodeSps30(std::span<const std::uint8_t, kSps30FrameSize> frame);
 
 }  // namespace sckd

@@ -7,58 +7,24 @@
 #include <memory>
 #include <string>
 
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/drivers/driver_fixture.h"
 #include "tests/fakes/sim_ads1x15.h"
 
 namespace sckd::testing {
 namespace {
 
-const std::string kHead = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
-
-class Ads1x15Test : public ::testing::Test {
+// measure() takes the reading as the sampler does: one collect() step per input.
+class Ads1x15Test : public DriverFixture {
  protected:
   // Parses one sensor entry with the real registry and creates its driver.
   std::unique_ptr<Driver> make(const std::string& entry, bool twelveBit = false,
                                int address = 0x48) {
     sim_ = std::make_shared<SimAds1x15>(clock_, twelveBit);
-    buses_.fake(1).attach(static_cast<std::uint8_t>(address), sim_);
-    Result<Config> c = parseConfig(kHead + entry, "t.yaml");
-    if (!c.ok()) {
-      ADD_FAILURE() << c.error().message;
-      return nullptr;
-    }
-    config_ = std::move(*c);
-    const DriverInfo* info = findDriver(config_.sensors.at(0).driver);
-    auto d = info->create(DriverContext{config_.sensors.at(0), clock_, buses_});
-    if (!d.ok()) {
-      ADD_FAILURE() << d.error().message;
-      return nullptr;
-    }
-    return std::move(*d);
+    bus().attach(static_cast<std::uint8_t>(address), sim_);
+    return makeDriverFromYaml(entry);
   }
 
-  // One full reading as the sampler takes it: start, wait, collect, and again for as long
-  // as the driver asks (one step per input), merging the steps.
-  Result<Measurement> measure(Driver& d) {
-    auto delay = d.start(SampleContext{clock_.wall()});
-    if (!delay.ok()) return delay.error();
-    clock_.advance(*delay);
-    Measurement whole;
-    for (;;) {
-      auto step = d.collect();
-      if (!step.ok()) return step;
-      whole.samples.insert(whole.samples.end(), step->samples.begin(), step->samples.end());
-      whole.failures.insert(whole.failures.end(), step->failures.begin(), step->failures.end());
-      if (!step->continueAfter) return whole;
-      clock_.advance(*step->continueAfter);
-    }
-  }
-
-  FakeClock clock_;
-  FakeI2cBuses buses_;
   std::shared_ptr<SimAds1x15> sim_;
-  Config config_;
 };
 
 TEST_F(Ads1x15Test, EveryInputIsReadInOneMeasurement) {
@@ -86,12 +52,12 @@ TEST_F(Ads1x15Test, EveryInputIsReadInOneMeasurement) {
 TEST_F(Ads1x15Test, TransferShapeIsConfigWriteThenRegisterReads) {
   auto d = make("  - driver: ads1115\n    inputs: \"2\"\n    gain: \"2.048\"\n");
   ASSERT_TRUE(d);
-  buses_.fake(1).clearTranscript();
+  bus().clearTranscript();
   ASSERT_TRUE(measure(*d).ok());
   // OS=1, MUX=110 (AIN2/GND), PGA=010, MODE=1 | DR=100 (128 SPS), comparator off.
   const std::vector<std::string> want = {"w 0x48: 01 e5 83", "wr 0x48: 01 -> 2",
                                          "wr 0x48: 00 -> 2"};
-  EXPECT_EQ(buses_.fake(1).transcript(), want);
+  EXPECT_EQ(bus().transcript(), want);
 }
 
 TEST_F(Ads1x15Test, ConversionTimeFollowsTheDataRate) {
@@ -191,11 +157,11 @@ TEST_F(Ads1x15Test, UnpluggedThenBackRecovers) {
   auto d = make("  - driver: ads1115\n    inputs: \"0\"\n");
   ASSERT_TRUE(d);
   sim_->setVoltage(0, 1.5);
-  buses_.fake(1).inject(0x48, BusFault::Nack);
+  bus().inject(0x48, BusFault::Nack);
   auto delay = d->start(SampleContext{clock_.wall()});
   ASSERT_FALSE(delay.ok());
   EXPECT_NE(delay.error().message.find("Remote I/O error"), std::string::npos);
-  buses_.fake(1).inject(0x48, BusFault::None);
+  bus().inject(0x48, BusFault::None);
   auto m = measure(*d);
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->samples.size(), 1u);
@@ -208,7 +174,7 @@ TEST_F(Ads1x15Test, IoErrorWhileReadingFailsTheReading) {
   auto delay = d->start(SampleContext{clock_.wall()});
   ASSERT_TRUE(delay.ok());
   clock_.advance(*delay);
-  buses_.fake(1).inject(0x48, BusFault::Io, 1);
+  bus().inject(0x48, BusFault::Io, 1);
   auto m = d->collect();
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("read config: write+read: Input/output error"),
@@ -254,7 +220,7 @@ TEST(Ads1x15Inputs, ParsesAndRejectsClearly) {
 }
 
 TEST_F(Ads1x15Test, ConfigIdsFollowTheAddress) {
-  Result<Config> c = parseConfig(kHead +
+  Result<Config> c = parseConfig(kConfigHead +
                                      "  - driver: ads1115\n    address: 0x49\n    inputs: \"0\"\n"
                                      "  - driver: ads1115\n    address: 0x4a\n    inputs: \"1\"\n"
                                      "    ids: {a1: 900}\n",
@@ -268,18 +234,20 @@ TEST_F(Ads1x15Test, ConfigIdsFollowTheAddress) {
   EXPECT_EQ(optionString(c->sensors[0], "gain"), "4.096");
   EXPECT_EQ(optionInt(c->sensors[0], "data_rate"), 128);
 
-  c = parseConfig(kHead + "  - driver: ads1115\n", "t.yaml");
+  c = parseConfig(kConfigHead + "  - driver: ads1115\n", "t.yaml");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("sensors[0].inputs: missing: driver 'ads1115' needs it"),
             std::string::npos)
       << c.error().message;
-  c = parseConfig(kHead + "  - driver: ads1115\n    address: 0x50\n    inputs: \"0\"\n", "t.yaml");
+  c = parseConfig(kConfigHead + "  - driver: ads1115\n    address: 0x50\n    inputs: \"0\"\n",
+                  "t.yaml");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("sensors[0].address"), std::string::npos);
-  c = parseConfig(kHead + "  - driver: ads1015\n    inputs: \"0\"\n    gain: \"5\"\n", "t.yaml");
+  c = parseConfig(kConfigHead + "  - driver: ads1015\n    inputs: \"0\"\n    gain: \"5\"\n",
+                  "t.yaml");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("sensors[0].gain"), std::string::npos);
-  c = parseConfig(kHead + "  - driver: ads1115\n    inputs: \"0\"\n    data_rate: 2000\n",
+  c = parseConfig(kConfigHead + "  - driver: ads1115\n    inputs: \"0\"\n    data_rate: 2000\n",
                   "t.yaml");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("sensors[0].data_rate"), std::string::npos);
@@ -287,7 +255,7 @@ TEST_F(Ads1x15Test, ConfigIdsFollowTheAddress) {
 
 TEST_F(Ads1x15Test, CreateRejectsBadInputsAndRates) {
   Result<Config> c =
-      parseConfig(kHead +
+      parseConfig(kConfigHead +
                       "  - driver: ads1015\n    inputs: \"0\"\n    data_rate: 860\n"
                       "  - driver: ads1115\n    address: 0x49\n    inputs: \"0-2\"\n",
                   "t.yaml");

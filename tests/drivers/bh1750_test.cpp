@@ -5,8 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/drivers/driver_fixture.h"
 #include "tests/fakes/sim_bh1750.h"
 
 namespace sckd {
@@ -18,29 +17,18 @@ using testing::SimBh1750;
 
 constexpr std::uint8_t kAddr = 0x23;
 
-class Bh1750Test : public ::testing::Test {
+class Bh1750Test : public testing::DriverFixture {
  protected:
   Bh1750Test() : sim_(std::make_shared<SimBh1750>(clock_)) { bus().attach(kAddr, sim_); }
 
   std::unique_ptr<Driver> make(std::int64_t mt = 69) {
-    config_.name = "window";
-    config_.driver = "bh1750";
-    config_.bus = 1;
-    config_.address = kAddr;
-    config_.options = {{"measurement_time", mt}};
-    const DriverInfo* info = findDriver("bh1750");
-    EXPECT_NE(info, nullptr);
-    if (info == nullptr) return nullptr;
-    auto d = info->create(DriverContext{config_, clock_, buses_});
-    EXPECT_TRUE(d.ok()) << (d.ok() ? "" : d.error().message);
-    return d.ok() ? std::move(*d) : nullptr;
+    config_ = testing::i2cSensor("bh1750", kAddr, {{"measurement_time", mt}}, "window");
+    return makeDriver(config_);
   }
 
-  Result<double> measure(Driver& d) {
-    Result<Millis> delay = d.start(SampleContext{clock_.wall()});
-    if (!delay.ok()) return delay.error();
-    clock_.advance(*delay);
-    Result<Measurement> m = d.collect();
+  // The lux of one reading: its only sample, or its error.
+  Result<double> readLux(Driver& d) {
+    Result<Measurement> m = measure(d);
     if (!m.ok()) return m.error();
     if (!m->failures.empty()) return m->failures[0];
     EXPECT_EQ(m->samples.size(), 1u);
@@ -49,10 +37,6 @@ class Bh1750Test : public ::testing::Test {
     return m->samples[0].value;
   }
 
-  testing::FakeI2cBus& bus() { return buses_.fake(1); }
-
-  testing::FakeClock clock_;
-  testing::FakeI2cBuses buses_;
   std::shared_ptr<SimBh1750> sim_;
   SensorConfig config_;
 };
@@ -112,10 +96,10 @@ TEST_F(Bh1750Test, ReadsLuxWithPlainWritesAndARead) {
 TEST_F(Bh1750Test, EachReadingIsAFreshConversion) {
   auto d = make();
   sim_->setLux(100.0);
-  ASSERT_NEAR(*measure(*d), 100.0, 0.5);
+  ASSERT_NEAR(*readLux(*d), 100.0, 0.5);
   EXPECT_FALSE(sim_->poweredOn());  // one-time mode powered down
   sim_->setLux(3000.0);
-  ASSERT_NEAR(*measure(*d), 3000.0, 0.5);
+  ASSERT_NEAR(*readLux(*d), 3000.0, 0.5);
   EXPECT_EQ(sim_->conversions(), 2);
 }
 
@@ -138,7 +122,7 @@ TEST_F(Bh1750Test, MeasurementTimeOptionSetsMtregAndScales) {
 TEST_F(Bh1750Test, SaturationFailsInsteadOfClipping) {
   sim_->setLux(80000.0);  // beyond 65535 / 1.2
   auto d = make();
-  Result<double> lux = measure(*d);
+  Result<double> lux = readLux(*d);
   ASSERT_FALSE(lux.ok());
   EXPECT_THAT(lux.error().message, HasSubstr("saturated"));
 }
@@ -146,12 +130,12 @@ TEST_F(Bh1750Test, SaturationFailsInsteadOfClipping) {
 TEST_F(Bh1750Test, UnpluggedAndIoErrorsFailThenRecover) {
   auto d = make();
   bus().inject(kAddr, BusFault::Nack);
-  Result<double> lux = measure(*d);
+  Result<double> lux = readLux(*d);
   ASSERT_FALSE(lux.ok());
   EXPECT_EQ(lux.error().message, "power on: write: Remote I/O error");
   bus().inject(kAddr, BusFault::None);
   sim_->setLux(42.0);
-  EXPECT_NEAR(*measure(*d), 42.0, 0.5);
+  EXPECT_NEAR(*readLux(*d), 42.0, 0.5);
 
   ASSERT_TRUE(d->start(SampleContext{clock_.wall()}).ok());
   clock_.advance(Millis(180));
@@ -159,7 +143,7 @@ TEST_F(Bh1750Test, UnpluggedAndIoErrorsFailThenRecover) {
   Result<Measurement> m = d->collect();
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().message, "read result: read: Input/output error");
-  EXPECT_NEAR(*measure(*d), 42.0, 0.5);
+  EXPECT_NEAR(*readLux(*d), 42.0, 0.5);
 }
 
 TEST(Bh1750Config, ValidatesAddressAndMeasurementTime) {

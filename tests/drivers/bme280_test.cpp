@@ -7,8 +7,7 @@
 
 #include <optional>
 
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/drivers/driver_fixture.h"
 #include "tests/fakes/sim_bme280.h"
 
 namespace sckd {
@@ -21,55 +20,29 @@ using testing::SimBme280;
 constexpr std::uint8_t kAddr = 0x76;
 
 SensorConfig bmeConfig(std::string driver, DriverOptions options = {}) {
-  SensorConfig c;
-  c.name = "outdoor";
-  c.driver = std::move(driver);
-  c.bus = 1;
-  c.address = kAddr;
-  c.options = {{"oversampling_temperature", std::string("1")},
-               {"oversampling_pressure", std::string("1")}};
+  SensorConfig c = testing::i2cSensor(
+      std::move(driver), kAddr,
+      {{"oversampling_temperature", std::string("1")}, {"oversampling_pressure", std::string("1")}},
+      "outdoor");
   if (c.driver == "bme280") c.options["oversampling_humidity"] = std::string("1");
   for (auto& [k, v] : options) c.options[k] = v;
   return c;
 }
 
-class Bme280Test : public ::testing::Test {
+class Bme280Test : public testing::DriverFixture {
  protected:
   void attach(SimBme280::Model model) {
     sim_ = std::make_shared<SimBme280>(clock_, model);
-    buses_.fake(1).attach(kAddr, sim_);
+    bus().attach(kAddr, sim_);
   }
 
   std::unique_ptr<Driver> make(const std::string& driver, DriverOptions options = {}) {
     config_ = bmeConfig(driver, std::move(options));
-    const DriverInfo* info = findDriver(driver);
-    EXPECT_NE(info, nullptr);
-    if (info == nullptr) return nullptr;
-    auto d = info->create(DriverContext{config_, clock_, buses_});
-    EXPECT_TRUE(d.ok()) << (d.ok() ? "" : d.error().message);
-    return d.ok() ? std::move(*d) : nullptr;
+    return makeDriver(config_);
   }
 
-  // start, wait what the driver asked for, collect.
-  Result<Measurement> measure(Driver& d) {
-    Result<Millis> delay = d.start(SampleContext{clock_.wall()});
-    if (!delay.ok()) return delay.error();
-    clock_.advance(*delay);
-    return d.collect();
-  }
-
-  static std::optional<double> value(const Measurement& m, std::size_t q) {
-    for (const Sample& s : m.samples) {
-      if (s.quantity == q) return s.value;
-    }
-    return std::nullopt;
-  }
-
-  testing::FakeClock clock_;
-  testing::FakeI2cBuses buses_;
   std::shared_ptr<SimBme280> sim_;
   SensorConfig config_;
-  testing::FakeI2cBus& bus() { return buses_.fake(1); }
 };
 
 TEST(Bme280Registry, RowsDescribeBothChips) {

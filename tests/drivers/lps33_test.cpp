@@ -7,8 +7,7 @@
 
 #include <optional>
 
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/drivers/driver_fixture.h"
 #include "tests/fakes/sim_lps33.h"
 
 namespace sckd {
@@ -20,42 +19,15 @@ using testing::SimLps33;
 
 constexpr std::uint8_t kAddr = 0x5D;
 
-class Lps33Test : public ::testing::Test {
+class Lps33Test : public testing::DriverFixture {
  protected:
   Lps33Test() : sim_(std::make_shared<SimLps33>(clock_)) { bus().attach(kAddr, sim_); }
 
   std::unique_ptr<Driver> make(bool temperature = false) {
-    config_.name = "roof";
-    config_.driver = "lps33hw";
-    config_.bus = 1;
-    config_.address = kAddr;
-    config_.options = {{"temperature", temperature}};
-    const DriverInfo* info = findDriver("lps33hw");
-    EXPECT_NE(info, nullptr);
-    if (info == nullptr) return nullptr;
-    auto d = info->create(DriverContext{config_, clock_, buses_});
-    EXPECT_TRUE(d.ok()) << (d.ok() ? "" : d.error().message);
-    return d.ok() ? std::move(*d) : nullptr;
+    config_ = testing::i2cSensor("lps33hw", kAddr, {{"temperature", temperature}}, "roof");
+    return makeDriver(config_);
   }
 
-  Result<Measurement> measure(Driver& d) {
-    Result<Millis> delay = d.start(SampleContext{clock_.wall()});
-    if (!delay.ok()) return delay.error();
-    clock_.advance(*delay);
-    return d.collect();
-  }
-
-  static std::optional<double> value(const Measurement& m, std::size_t q) {
-    for (const Sample& s : m.samples) {
-      if (s.quantity == q) return s.value;
-    }
-    return std::nullopt;
-  }
-
-  testing::FakeI2cBus& bus() { return buses_.fake(1); }
-
-  testing::FakeClock clock_;
-  testing::FakeI2cBuses buses_;
   std::shared_ptr<SimLps33> sim_;
   SensorConfig config_;
 };

@@ -8,44 +8,26 @@
 #include <cmath>
 #include <memory>
 
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/drivers/driver_fixture.h"
 #include "tests/fakes/sim_scd30.h"
 
-namespace sckd {
+namespace sckd::testing {
 namespace {
 
 using std::chrono::seconds;
-using testing::BusFault;
-using testing::FakeClock;
-using testing::FakeI2cBuses;
-using testing::SimScd30;
 
 SensorConfig scd30Config(std::int64_t interval = 2, std::int64_t pressure = 0) {
-  SensorConfig c;
-  c.name = "co2";
-  c.driver = "scd30";
-  c.bus = 1;
-  c.address = 0x61;
-  c.options = {{"measurement_interval", interval}, {"pressure_compensation", pressure}};
-  return c;
+  return i2cSensor("scd30", 0x61,
+                   {{"measurement_interval", interval}, {"pressure_compensation", pressure}},
+                   "co2");
 }
 
-class Scd30Test : public ::testing::Test {
+class Scd30Test : public DriverFixture {
  protected:
   void SetUp() override { bus().attach(0x61, sim_); }
 
   std::unique_ptr<Driver> make(const SensorConfig& config = scd30Config()) {
-    auto d = findDriver("scd30")->create(DriverContext{config, clock_, buses_});
-    EXPECT_TRUE(d.ok()) << (d.ok() ? "" : d.error().message);
-    return d.ok() ? std::move(*d) : nullptr;
-  }
-
-  Result<Measurement> measure(Driver& d) {
-    Result<Millis> delay = d.start(SampleContext{clock_.wall()});
-    if (!delay.ok()) return delay.error();
-    clock_.advance(*delay);
-    return d.collect();
+    return makeDriver(config);
   }
 
   // A driver past its first reading, the transcript cleared.
@@ -57,10 +39,6 @@ class Scd30Test : public ::testing::Test {
     return d;
   }
 
-  testing::FakeI2cBus& bus() { return buses_.fake(1); }
-
-  FakeClock clock_;
-  FakeI2cBuses buses_;
   std::shared_ptr<SimScd30> sim_ = std::make_shared<SimScd30>(clock_);
 };
 
@@ -107,8 +85,7 @@ TEST_F(Scd30Test, SimulatorRefusesRepeatedStart) {
   std::uint8_t in[3] = {};
   const std::uint8_t out[2] = {0x02, 0x02};
   Status s = bus().writeRead(0x61, out, in);
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.error().message.find("repeated START"), std::string::npos);
+  ASSERT_TRUE(failsWith(s, "repeated START"));
 }
 
 TEST_F(Scd30Test, KnownFrameFromTheInterfaceDescription) {
@@ -126,9 +103,7 @@ TEST_F(Scd30Test, NotReadyIsAFailedReadingNotAnOldValue) {
   auto d = running();
   ASSERT_TRUE(measure(*d).ok());
   Result<Measurement> m = measure(*d);  // no time passed: no new value
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("no new measurement yet"), std::string::npos)
-      << m.error().message;
+  ASSERT_TRUE(failsWith(m, "no new measurement yet"));
   EXPECT_EQ(bus().transcript().back(), "r 0x61: 3");  // did not read the measurement
   clock_.advance(seconds(2));
   EXPECT_TRUE(measure(*d).ok());
@@ -144,8 +119,7 @@ TEST_F(Scd30Test, UnpluggedThenBackIsReconfigured) {
   sim_->powerCycle();
   bus().clearTranscript();
   m = measure(*d);
-  ASSERT_TRUE(m.ok()) << m.error().message;
-  EXPECT_EQ(m->samples.size(), 3u);
+  ASSERT_TRUE(measuredAll(m, 3));
   EXPECT_TRUE(sim_->measuring());
   EXPECT_EQ(bus().transcript()[3], "w 0x61: 00 10 00 00 81");  // started again
 }
@@ -154,8 +128,7 @@ TEST_F(Scd30Test, ClockStretchTimeoutFailsOnlyThatReading) {
   auto d = running();
   bus().inject(0x61, BusFault::Timeout, 1);
   Result<Measurement> m = measure(*d);
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("Connection timed out"), std::string::npos);
+  ASSERT_TRUE(failsWith(m, "Connection timed out"));
   bus().clearTranscript();
   m = measure(*d);
   ASSERT_TRUE(m.ok()) << m.error().message;
@@ -185,8 +158,7 @@ TEST_F(Scd30Test, BadCrcLosesOnlyTheQuantityOfThatWord) {
   clock_.advance(seconds(2));
   bus().clearTranscript();
   m = measure(*d);
-  ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->samples.size(), 3u);
+  ASSERT_TRUE(measuredAll(m, 3));
   EXPECT_EQ(bus().transcript().front(), "w 0x61: d1 00");  // re-initialised after bad CRC
 }
 
@@ -216,22 +188,18 @@ TEST_F(Scd30Test, NotAnScd30FailsAtInit) {
   sim_->setNotScd30(true);
   auto d = make();
   Result<Measurement> m = measure(*d);
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("is this an SCD30?"), std::string::npos) << m.error().message;
+  ASSERT_TRUE(failsWith(m, "is this an SCD30?"));
   EXPECT_FALSE(sim_->measuring());
 }
 
 TEST_F(Scd30Test, PressureGapIsRejectedAtCreate) {
   SensorConfig c = scd30Config(2, 500);
   auto d = findDriver("scd30")->create(DriverContext{c, clock_, buses_});
-  ASSERT_FALSE(d.ok());
-  EXPECT_NE(d.error().message.find("pressure_compensation: 500 mbar"), std::string::npos);
+  ASSERT_TRUE(failsWith(d, "pressure_compensation: 500 mbar"));
 }
 
-const std::string kHead = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
-
 TEST(Scd30Config, ValidatesAndRejects) {
-  Result<Config> c = parseConfig(kHead +
+  Result<Config> c = parseConfig(kConfigHead +
                                      "  - driver: scd30\n    measurement_interval: 30s\n"
                                      "    pressure_compensation: 1013\n",
                                  "/etc/sckd.yaml");
@@ -241,20 +209,13 @@ TEST(Scd30Config, ValidatesAndRejects) {
   EXPECT_EQ(s.ids.at("co2"), 158);
   EXPECT_EQ(optionInt(s, "measurement_interval"), 30);
   EXPECT_EQ(optionInt(s, "pressure_compensation"), 1013);
-  Result<Config> bad =
-      parseConfig(kHead + "  - driver: scd30\n    address: 0x62\n", "/etc/sckd.yaml");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("sensors[0].address: 0x62 is not an address a scd30"),
-            std::string::npos)
-      << bad.error().message;
-  bad = parseConfig(kHead + "  - driver: scd30\n    measurement_interval: 1s\n", "/etc/sckd.yaml");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("sensors[0].measurement_interval"), std::string::npos);
-  bad =
-      parseConfig(kHead + "  - driver: scd30\n    pressure_compensation: 2000\n", "/etc/sckd.yaml");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("sensors[0].pressure_compensation"), std::string::npos);
+  EXPECT_TRUE(configRejects("  - driver: scd30\n    address: 0x62\n",
+                            "sensors[0].address: 0x62 is not an address a scd30"));
+  EXPECT_TRUE(configRejects("  - driver: scd30\n    measurement_interval: 1s\n",
+                            "sensors[0].measurement_interval"));
+  EXPECT_TRUE(configRejects("  - driver: scd30\n    pressure_compensation: 2000\n",
+                            "sensors[0].pressure_compensation"));
 }
 
 }  // namespace
-}  // namespace sckd
+}  // namespace sckd::testing

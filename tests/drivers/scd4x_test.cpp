@@ -7,44 +7,20 @@
 #include <array>
 #include <memory>
 
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/drivers/driver_fixture.h"
 #include "tests/fakes/sim_scd4x.h"
 
-namespace sckd {
+namespace sckd::testing {
 namespace {
 
 using std::chrono::seconds;
-using testing::BusFault;
-using testing::FakeClock;
-using testing::FakeI2cBuses;
-using testing::SimScd4x;
 
-SensorConfig scd4xConfig(std::string driver = "scd41") {
-  SensorConfig c;
-  c.name = "co2";
-  c.driver = driver;
-  c.bus = 1;
-  c.address = 0x62;
-  return c;
-}
-
-class Scd4xTest : public ::testing::Test {
+class Scd4xTest : public DriverFixture {
  protected:
   void SetUp() override { bus().attach(0x62, sim_); }
 
   std::unique_ptr<Driver> make(const std::string& driver = "scd41") {
-    SensorConfig c = scd4xConfig(driver);
-    auto d = findDriver(driver)->create(DriverContext{c, clock_, buses_});
-    EXPECT_TRUE(d.ok());
-    return d.ok() ? std::move(*d) : nullptr;
-  }
-
-  Result<Measurement> measure(Driver& d) {
-    Result<Millis> delay = d.start(SampleContext{clock_.wall()});
-    if (!delay.ok()) return delay.error();
-    clock_.advance(*delay);
-    return d.collect();
+    return makeDriver(i2cSensor(driver, 0x62, {}, "co2"));
   }
 
   // A driver whose chip has been started and has a value waiting; transcript cleared.
@@ -56,10 +32,6 @@ class Scd4xTest : public ::testing::Test {
     return d;
   }
 
-  testing::FakeI2cBus& bus() { return buses_.fake(1); }
-
-  FakeClock clock_;
-  FakeI2cBuses buses_;
   std::shared_ptr<SimScd4x> sim_ = std::make_shared<SimScd4x>(clock_);
 };
 
@@ -82,8 +54,7 @@ TEST_F(Scd4xTest, StartsPeriodicMeasurementThenReadsWithSeparateTransfers) {
   sim_->setHumidity(38.5);
   auto d = make();
   Result<Measurement> m = measure(*d);
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("periodic measurement started just now"), std::string::npos);
+  ASSERT_TRUE(failsWith(m, "periodic measurement started just now"));
   EXPECT_EQ(bus().transcript(), (std::vector<std::string>{"w 0x62: 21 b1"}));
   EXPECT_TRUE(sim_->periodic());
 
@@ -117,8 +88,7 @@ TEST_F(Scd4xTest, AlreadyMeasuringAfterARestartReadsAtOnce) {
   clock_.advance(seconds(5));
   auto d = make("scd40");
   Result<Measurement> m = measure(*d);
-  ASSERT_TRUE(m.ok()) << m.error().message;
-  EXPECT_EQ(m->samples.size(), 3u);
+  ASSERT_TRUE(measuredAll(m, 3));
   EXPECT_EQ(bus().transcript(),
             (std::vector<std::string>{"w 0x62: 21 b1", "w 0x62: ec 05", "r 0x62: 9"}));
 }
@@ -128,8 +98,7 @@ TEST_F(Scd4xTest, ReadingFasterThanFiveSecondsFailsInsteadOfRepeating) {
   ASSERT_TRUE(measure(*d).ok());
   clock_.advance(seconds(2));
   Result<Measurement> m = measure(*d);
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("no new measurement yet"), std::string::npos);
+  ASSERT_TRUE(failsWith(m, "no new measurement yet"));
   clock_.advance(seconds(3));
   EXPECT_TRUE(measure(*d).ok());
 }
@@ -149,8 +118,7 @@ TEST_F(Scd4xTest, UnpluggedFailsThenPowerCycledChipIsStartedAgain) {
   EXPECT_TRUE(sim_->periodic());
   clock_.advance(seconds(5));
   m = measure(*d);
-  ASSERT_TRUE(m.ok()) << m.error().message;
-  EXPECT_EQ(m->samples.size(), 3u);
+  ASSERT_TRUE(measuredAll(m, 3));
 }
 
 TEST_F(Scd4xTest, IoErrorOnReadReinitialises) {
@@ -204,29 +172,20 @@ TEST_F(Scd4xTest, NothingAtTheAddress) {
   bus().detach(0x62);
   auto d = make();
   Result<Measurement> m = measure(*d);
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("0x21b1"), std::string::npos);
+  ASSERT_TRUE(failsWith(m, "0x21b1"));
 }
-
-const std::string kHead = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
 
 TEST(Scd4xConfig, ValidatesAndRejects) {
   Result<Config> c =
-      parseConfig(kHead + "  - driver: scd41\n    ids: {co2: 300}\n", "/etc/sckd.yaml");
+      parseConfig(kConfigHead + "  - driver: scd41\n    ids: {co2: 300}\n", "/etc/sckd.yaml");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(*c->sensors[0].address, 0x62);
   EXPECT_EQ(c->sensors[0].ids.at("co2"), 300);
   EXPECT_EQ(c->sensors[0].ids.at("humidity"), 56);
-  Result<Config> bad =
-      parseConfig(kHead + "  - driver: scd40\n    address: 0x61\n", "/etc/sckd.yaml");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("sensors[0].address: 0x61 is not an address a scd40"),
-            std::string::npos)
-      << bad.error().message;
-  bad = parseConfig(kHead + "  - driver: scd41\n    ids: {co3: 1}\n", "/etc/sckd.yaml");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("sensors[0].ids"), std::string::npos);
+  EXPECT_TRUE(configRejects("  - driver: scd40\n    address: 0x61\n",
+                            "sensors[0].address: 0x61 is not an address a scd40"));
+  EXPECT_TRUE(configRejects("  - driver: scd41\n    ids: {co3: 1}\n", "sensors[0].ids"));
 }
 
 }  // namespace
-}  // namespace sckd
+}  // namespace sckd::testing

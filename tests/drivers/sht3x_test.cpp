@@ -7,53 +7,21 @@
 #include <array>
 #include <memory>
 
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/drivers/driver_fixture.h"
 #include "tests/fakes/sim_sht3x.h"
 
-namespace sckd {
+namespace sckd::testing {
 namespace {
-
-using testing::BusFault;
-using testing::FakeClock;
-using testing::FakeI2cBuses;
-using testing::SimSht3x;
 
 SensorConfig sht3xConfig(std::string driver = "sht31", std::string repeatability = "high",
                          int address = 0x44) {
-  SensorConfig c;
-  c.name = "t";
-  c.driver = driver;
-  c.bus = 1;
-  c.address = address;
-  c.options = {{"repeatability", repeatability}};
-  return c;
+  return i2cSensor(std::move(driver), address, {{"repeatability", repeatability}});
 }
 
-class Sht3xTest : public ::testing::Test {
+class Sht3xTest : public DriverFixture {
  protected:
-  void SetUp() override { buses_.fake(1).attach(0x44, sim_); }
+  void SetUp() override { bus().attach(0x44, sim_); }
 
-  std::unique_ptr<Driver> make(const SensorConfig& config) {
-    const DriverInfo* info = findDriver(config.driver);
-    EXPECT_NE(info, nullptr);
-    auto d = info->create(DriverContext{config, clock_, buses_});
-    EXPECT_TRUE(d.ok());
-    return d.ok() ? std::move(*d) : nullptr;
-  }
-
-  // start, wait the returned delay on the fake clock, collect.
-  Result<Measurement> measure(Driver& d) {
-    Result<Millis> delay = d.start(SampleContext{clock_.wall()});
-    if (!delay.ok()) return delay.error();
-    clock_.advance(*delay);
-    return d.collect();
-  }
-
-  testing::FakeI2cBus& bus() { return buses_.fake(1); }
-
-  FakeClock clock_;
-  FakeI2cBuses buses_;
   std::shared_ptr<SimSht3x> sim_ = std::make_shared<SimSht3x>(clock_);
 };
 
@@ -76,7 +44,7 @@ TEST_F(Sht3xTest, RegistryRowsHaveThePlatformIds) {
 TEST_F(Sht3xTest, HappyPathRoundTripsAndUsesSeparateWriteThenRead) {
   sim_->setTemperature(23.25);
   sim_->setHumidity(61.5);
-  auto d = make(sht3xConfig());
+  auto d = makeDriver(sht3xConfig());
   Result<Measurement> m = measure(*d);
   ASSERT_TRUE(m.ok()) << m.error().message;
   ASSERT_TRUE(m->failures.empty()) << m->failures[0].message;
@@ -115,75 +83,58 @@ TEST_F(Sht3xTest, RepeatabilityChoosesCommandAndDelay) {
   for (const Case& c :
        {Case{"high", "w 0x44: 24 00", Millis(16)}, Case{"medium", "w 0x44: 24 0b", Millis(7)},
         Case{"low", "w 0x44: 24 16", Millis(5)}}) {
-    auto d = make(sht3xConfig("sht31", c.name));
+    auto d = makeDriver(sht3xConfig("sht31", c.name));
     bus().clearTranscript();
-    Result<Millis> delay = d->start(SampleContext{clock_.wall()});
-    ASSERT_TRUE(delay.ok());
-    EXPECT_EQ(*delay, c.delay) << c.name;
-    EXPECT_EQ(bus().transcript().back(), c.write);
-    clock_.advance(*delay);
-    EXPECT_TRUE(d->collect().ok()) << c.name;
+    ASSERT_TRUE(cycleSends(*d, c.write, c.delay)) << c.name;
   }
 }
 
 TEST_F(Sht3xTest, CollectBeforeConversionEndsFails) {
-  auto d = make(sht3xConfig());
+  auto d = makeDriver(sht3xConfig());
   ASSERT_TRUE(d->start(SampleContext{clock_.wall()}).ok());
   clock_.advance(Millis(15));  // the datasheet's maximum is 15.5 ms
   Result<Measurement> m = d->collect();
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("Remote I/O error"), std::string::npos) << m.error().message;
+  ASSERT_TRUE(failsWith(m, "Remote I/O error"));
 }
 
 TEST_F(Sht3xTest, UnpluggedFailsAndRecoversWhenBack) {
-  auto d = make(sht3xConfig());
+  auto d = makeDriver(sht3xConfig());
   ASSERT_TRUE(measure(*d).ok());
   bus().inject(0x44, BusFault::Nack);
   Result<Measurement> m = measure(*d);
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("command 0x2400: write: Remote I/O error"), std::string::npos)
-      << m.error().message;
+  ASSERT_TRUE(failsWith(m, "command 0x2400: write: Remote I/O error"));
   bus().inject(0x44, BusFault::None);
   bus().clearTranscript();
   m = measure(*d);
-  ASSERT_TRUE(m.ok()) << m.error().message;
-  EXPECT_EQ(m->samples.size(), 2u);
+  ASSERT_TRUE(measuredAll(m, 2));
   EXPECT_EQ(bus().transcript().front(), "w 0x44: f3 2d");  // re-initialised
 }
 
 TEST_F(Sht3xTest, IoErrorOnReadSoftResetsAndRecovers) {
-  auto d = make(sht3xConfig());
+  auto d = makeDriver(sht3xConfig());
   ASSERT_TRUE(d->start(SampleContext{clock_.wall()}).ok());
   clock_.advance(Millis(16));
   bus().inject(0x44, BusFault::Io, 1);
   Result<Measurement> m = d->collect();
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("Input/output error"), std::string::npos);
+  ASSERT_TRUE(failsWith(m, "Input/output error"));
   EXPECT_EQ(sim_->softResets(), 1);
   EXPECT_EQ(bus().transcript().back(), "w 0x44: 30 a2");
   m = measure(*d);
-  ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->samples.size(), 2u);
+  ASSERT_TRUE(measuredAll(m, 2));
 }
 
 TEST_F(Sht3xTest, BadCrcLosesOnlyThatQuantityThenRecovers) {
-  auto d = make(sht3xConfig());
+  auto d = makeDriver(sht3xConfig());
   sim_->corruptNextCrc(1);
   Result<Measurement> m = measure(*d);
-  ASSERT_TRUE(m.ok());
-  ASSERT_EQ(m->samples.size(), 1u);
-  EXPECT_EQ(m->samples[0].quantity, 0u);
-  ASSERT_EQ(m->failures.size(), 1u);
-  EXPECT_EQ(m->failures[0].message, "humidity: CRC mismatch in word 1");
+  ASSERT_TRUE(measuredExactly(m, {0}, {"humidity: CRC mismatch in word 1"}));
   EXPECT_EQ(sim_->softResets(), 1);
   m = measure(*d);
-  ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->samples.size(), 2u);
-  EXPECT_TRUE(m->failures.empty());
+  ASSERT_TRUE(measuredAll(m, 2));
 }
 
 TEST_F(Sht3xTest, StuckAllOnesIsNoData) {
-  auto d = make(sht3xConfig());
+  auto d = makeDriver(sht3xConfig());
   sim_->setStuck(true);
   Result<Measurement> m = measure(*d);
   ASSERT_TRUE(m.ok());
@@ -192,12 +143,11 @@ TEST_F(Sht3xTest, StuckAllOnesIsNoData) {
   EXPECT_NE(m->failures[0].message.find("no data"), std::string::npos);
   sim_->setStuck(false);
   m = measure(*d);
-  ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->samples.size(), 2u);
+  ASSERT_TRUE(measuredAll(m, 2));
 }
 
 TEST_F(Sht3xTest, OutOfRangeTemperatureIsNotPublished) {
-  auto d = make(sht3xConfig());
+  auto d = makeDriver(sht3xConfig());
   sim_->setRawOverride(0x0000, 0x8000);  // -45 degC: below the -40 the chip can measure
   Result<Measurement> m = measure(*d);
   ASSERT_TRUE(m.ok());
@@ -209,10 +159,9 @@ TEST_F(Sht3xTest, OutOfRangeTemperatureIsNotPublished) {
 
 TEST_F(Sht3xTest, NotAnSht3xFailsAtInit) {
   sim_->setNotSht3x(true);
-  auto d = make(sht3xConfig());
+  auto d = makeDriver(sht3xConfig());
   Result<Measurement> m = measure(*d);
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("is this an SHT3x?"), std::string::npos) << m.error().message;
+  ASSERT_TRUE(failsWith(m, "is this an SHT3x?"));
   sim_->setNotSht3x(false);
   EXPECT_TRUE(measure(*d).ok());
 }
@@ -221,17 +170,15 @@ TEST_F(Sht3xTest, SecondAddress) {
   auto sim45 = std::make_shared<SimSht3x>(clock_);
   sim45->setTemperature(-10);
   bus().attach(0x45, sim45);
-  auto d = make(sht3xConfig("sht35", "high", 0x45));
+  auto d = makeDriver(sht3xConfig("sht35", "high", 0x45));
   Result<Measurement> m = measure(*d);
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->samples.size(), 2u);
   EXPECT_NEAR(m->samples[0].value, -10, 0.01);
 }
 
-const std::string kHead = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
-
 TEST(Sht3xConfig, ValidatesAndRejects) {
-  Result<Config> c = parseConfig(kHead +
+  Result<Config> c = parseConfig(kConfigHead +
                                      "  - driver: sht35\n    bus: 1\n    address: 0x45\n"
                                      "    repeatability: low\n    ids: {humidity: 80}\n",
                                  "/etc/sckd.yaml");
@@ -242,18 +189,11 @@ TEST(Sht3xConfig, ValidatesAndRejects) {
   EXPECT_EQ(s.ids.at("humidity"), 80);
   EXPECT_EQ(optionString(s, "repeatability"), "low");
 
-  Result<Config> bad =
-      parseConfig(kHead + "  - driver: sht31\n    address: 0x40\n", "/etc/sckd.yaml");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("sensors[0].address: 0x40 is not an address a sht31"),
-            std::string::npos)
-      << bad.error().message;
-  bad = parseConfig(kHead + "  - driver: sht31\n    repeatability: ultra\n", "/etc/sckd.yaml");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("sensors[0].repeatability: 'ultra' is not one of"),
-            std::string::npos)
-      << bad.error().message;
+  EXPECT_TRUE(configRejects("  - driver: sht31\n    address: 0x40\n",
+                            "sensors[0].address: 0x40 is not an address a sht31"));
+  EXPECT_TRUE(configRejects("  - driver: sht31\n    repeatability: ultra\n",
+                            "sensors[0].repeatability: 'ultra' is not one of"));
 }
 
 }  // namespace
-}  // namespace sckd
+}  // namespace sckd::testing

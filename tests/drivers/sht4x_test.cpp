@@ -7,49 +7,20 @@
 #include <array>
 #include <memory>
 
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/drivers/driver_fixture.h"
 #include "tests/fakes/sim_sht4x.h"
 
-namespace sckd {
+namespace sckd::testing {
 namespace {
 
-using testing::BusFault;
-using testing::FakeClock;
-using testing::FakeI2cBuses;
-using testing::SimSht4x;
-
 SensorConfig sht4xConfig(std::string precision = "high", int address = 0x44) {
-  SensorConfig c;
-  c.name = "t";
-  c.driver = "sht4x";
-  c.bus = 1;
-  c.address = address;
-  c.options = {{"precision", precision}};
-  return c;
+  return i2cSensor("sht4x", address, {{"precision", precision}});
 }
 
-class Sht4xTest : public ::testing::Test {
+class Sht4xTest : public DriverFixture {
  protected:
   void SetUp() override { bus().attach(0x44, sim_); }
 
-  std::unique_ptr<Driver> make(const SensorConfig& config) {
-    auto d = findDriver("sht4x")->create(DriverContext{config, clock_, buses_});
-    EXPECT_TRUE(d.ok());
-    return d.ok() ? std::move(*d) : nullptr;
-  }
-
-  Result<Measurement> measure(Driver& d) {
-    Result<Millis> delay = d.start(SampleContext{clock_.wall()});
-    if (!delay.ok()) return delay.error();
-    clock_.advance(*delay);
-    return d.collect();
-  }
-
-  testing::FakeI2cBus& bus() { return buses_.fake(1); }
-
-  FakeClock clock_;
-  FakeI2cBuses buses_;
   std::shared_ptr<SimSht4x> sim_ = std::make_shared<SimSht4x>(clock_);
 };
 
@@ -67,7 +38,7 @@ TEST_F(Sht4xTest, RegistryRowSaysIdsAreGeneric) {
 TEST_F(Sht4xTest, HappyPathRoundTripsWithSeparateWriteThenRead) {
   sim_->setTemperature(18.75);
   sim_->setHumidity(72.5);
-  auto d = make(sht4xConfig());
+  auto d = makeDriver(sht4xConfig());
   Result<Measurement> m = measure(*d);
   ASSERT_TRUE(m.ok()) << m.error().message;
   ASSERT_TRUE(m->failures.empty());
@@ -92,7 +63,7 @@ TEST_F(Sht4xTest, KnownRawFrameAndClamping) {
   EXPECT_EQ(*v.humidity, 0.0);
   // 0xF000 gives 108.9 %RH by the formula: published as 100.
   sim_->setRawOverride(0x6666, 0xF000);
-  auto d = make(sht4xConfig());
+  auto d = makeDriver(sht4xConfig());
   Result<Measurement> m = measure(*d);
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->samples.size(), 2u);
@@ -108,25 +79,20 @@ TEST_F(Sht4xTest, PrecisionChoosesCommandAndDelay) {
   for (const Case& c :
        {Case{"high", "w 0x44: fd", Millis(9)}, Case{"medium", "w 0x44: f6", Millis(5)},
         Case{"low", "w 0x44: e0", Millis(2)}}) {
-    auto d = make(sht4xConfig(c.name));
-    Result<Millis> delay = d->start(SampleContext{clock_.wall()});
-    ASSERT_TRUE(delay.ok());
-    EXPECT_EQ(*delay, c.delay) << c.name;
-    EXPECT_EQ(bus().transcript().back(), c.write);
-    clock_.advance(*delay);
-    EXPECT_TRUE(d->collect().ok()) << c.name;
+    auto d = makeDriver(sht4xConfig(c.name));
+    ASSERT_TRUE(cycleSends(*d, c.write, c.delay)) << c.name;
   }
 }
 
 TEST_F(Sht4xTest, CollectBeforeConversionEndsFails) {
-  auto d = make(sht4xConfig());
+  auto d = makeDriver(sht4xConfig());
   ASSERT_TRUE(d->start(SampleContext{clock_.wall()}).ok());
   clock_.advance(Millis(8));  // the datasheet's maximum is 8.3 ms
   EXPECT_FALSE(d->collect().ok());
 }
 
 TEST_F(Sht4xTest, UnpluggedAndIoErrorFailThenRecover) {
-  auto d = make(sht4xConfig());
+  auto d = makeDriver(sht4xConfig());
   bus().inject(0x44, BusFault::Nack);
   Result<Measurement> m = measure(*d);
   ASSERT_FALSE(m.ok());
@@ -138,24 +104,18 @@ TEST_F(Sht4xTest, UnpluggedAndIoErrorFailThenRecover) {
   clock_.advance(Millis(9));
   bus().inject(0x44, BusFault::Io, 1);
   m = d->collect();
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("Input/output error"), std::string::npos);
+  ASSERT_TRUE(failsWith(m, "Input/output error"));
   EXPECT_EQ(sim_->softResets(), 1);  // re-init: soft reset 0x94
   EXPECT_EQ(bus().transcript().back(), "w 0x44: 94");
   m = measure(*d);
-  ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->samples.size(), 2u);
+  ASSERT_TRUE(measuredAll(m, 2));
 }
 
 TEST_F(Sht4xTest, BadCrcStuckAndOutOfRange) {
-  auto d = make(sht4xConfig());
+  auto d = makeDriver(sht4xConfig());
   sim_->corruptNextCrc(0);
   Result<Measurement> m = measure(*d);
-  ASSERT_TRUE(m.ok());
-  ASSERT_EQ(m->samples.size(), 1u);
-  EXPECT_EQ(m->samples[0].quantity, 1u);
-  ASSERT_EQ(m->failures.size(), 1u);
-  EXPECT_EQ(m->failures[0].message, "temperature: CRC mismatch in word 0");
+  ASSERT_TRUE(measuredExactly(m, {1}, {"temperature: CRC mismatch in word 0"}));
   EXPECT_EQ(sim_->softResets(), 1);
 
   sim_->setStuck(true);
@@ -175,14 +135,12 @@ TEST_F(Sht4xTest, BadCrcStuckAndOutOfRange) {
 TEST_F(Sht4xTest, WrongChipNacksTheOneByteCommand) {
   // An SHT3x at 0x44 NACKs one-byte commands: the SHT4x command never reaches a chip.
   bus().detach(0x44);
-  auto d = make(sht4xConfig());
+  auto d = makeDriver(sht4xConfig());
   EXPECT_FALSE(measure(*d).ok());
 }
 
-const std::string kHead = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
-
 TEST(Sht4xConfig, ValidatesAndRejects) {
-  Result<Config> c = parseConfig(kHead +
+  Result<Config> c = parseConfig(kConfigHead +
                                      "  - driver: sht4x\n    address: 0x46\n"
                                      "    precision: medium\n",
                                  "/etc/sckd.yaml");
@@ -190,16 +148,10 @@ TEST(Sht4xConfig, ValidatesAndRejects) {
   EXPECT_EQ(*c->sensors[0].address, 0x46);
   EXPECT_EQ(c->sensors[0].ids.at("temperature"), 55);
   EXPECT_EQ(optionString(c->sensors[0], "precision"), "medium");
-  Result<Config> bad =
-      parseConfig(kHead + "  - driver: sht4x\n    address: 0x47\n", "/etc/sckd.yaml");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("sensors[0].address: 0x47 is not an address a sht4x"),
-            std::string::npos)
-      << bad.error().message;
-  bad = parseConfig(kHead + "  - driver: sht4x\n    precision: max\n", "/etc/sckd.yaml");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("sensors[0].precision"), std::string::npos);
+  EXPECT_TRUE(configRejects("  - driver: sht4x\n    address: 0x47\n",
+                            "sensors[0].address: 0x47 is not an address a sht4x"));
+  EXPECT_TRUE(configRejects("  - driver: sht4x\n    precision: max\n", "sensors[0].precision"));
 }
 
 }  // namespace
-}  // namespace sckd
+}  // namespace sckd::testing

@@ -9,48 +9,28 @@
 #include <string>
 
 #include "drivers/sensirion_crc.h"
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/drivers/driver_fixture.h"
 #include "tests/fakes/sim_sps30.h"
 
 namespace sckd::testing {
 namespace {
 
-const std::string kHead = "platform:\n  token: abc123\n  tls: false\nsensors:\n";
-
-class Sps30Test : public ::testing::Test {
+class Sps30Test : public DriverFixture {
  protected:
   void SetUp() override {
     sim_ = std::make_shared<SimSps30>(clock_);
-    buses_.fake(1).attach(0x69, sim_);
+    bus().attach(0x69, sim_);
     const float values[10] = {3.5f, 6.25f, 8.0f, 9.5f, 20.0f, 24.5f, 25.0f, 25.25f, 25.5f, 0.625f};
     for (std::size_t i = 0; i < 10; ++i) sim_->setValue(i, values[i]);
   }
 
   std::unique_ptr<Driver> make(const std::string& entry = "  - driver: sps30\n") {
-    Result<Config> c = parseConfig(kHead + entry, "t.yaml");
-    if (!c.ok()) {
-      ADD_FAILURE() << c.error().message;
-      return nullptr;
-    }
-    config_ = std::move(*c);
-    auto d = findDriver("sps30")->create(DriverContext{config_.sensors.at(0), clock_, buses_});
-    if (!d.ok()) {
-      ADD_FAILURE() << d.error().message;
-      return nullptr;
-    }
-    return std::move(*d);
+    return makeDriverFromYaml(entry);
   }
 
   // One reading as the sampler takes it, then time moves on to the next tick.
-  Result<Measurement> measure(Driver& d,
-                              std::chrono::milliseconds interval = std::chrono::seconds(60)) {
-    auto delay = d.start(SampleContext{clock_.wall()});
-    if (!delay.ok()) return delay.error();
-    clock_.advance(*delay);
-    Result<Measurement> m = d.collect();
-    clock_.advance(interval - *delay);
-    return m;
+  Result<Measurement> measure(Driver& d, Millis interval = std::chrono::seconds(60)) {
+    return measureEvery(d, interval);
   }
 
   // Runs the start-up readings (reset, configure, start) and returns the first real one.
@@ -62,10 +42,7 @@ class Sps30Test : public ::testing::Test {
     return measure(d);
   }
 
-  FakeClock clock_;
-  FakeI2cBuses buses_;
   std::shared_ptr<SimSps30> sim_;
-  Config config_;
 };
 
 TEST_F(Sps30Test, PublishesMassNumbersPerTenthLitreAndSize) {
@@ -126,10 +103,10 @@ TEST_F(Sps30Test, ClosingTheSensorStopsTheFan) {
   ASSERT_TRUE(d);
   ASSERT_TRUE(firstValues(*d).ok());
   EXPECT_TRUE(sim_->measuring());
-  buses_.fake(1).clearTranscript();
+  bus().clearTranscript();
   d.reset();
   EXPECT_FALSE(sim_->measuring());
-  EXPECT_EQ(buses_.fake(1).transcript(), std::vector<std::string>{"w 0x69: 01 04"});
+  EXPECT_EQ(bus().transcript(), std::vector<std::string>{"w 0x69: 01 04"});
 }
 
 TEST_F(Sps30Test, FanCleaningCanBeTurnedOff) {
@@ -138,7 +115,7 @@ TEST_F(Sps30Test, FanCleaningCanBeTurnedOff) {
   ASSERT_TRUE(firstValues(*d).ok());
   EXPECT_EQ(sim_->cleaningInterval(), 0u);
   EXPECT_EQ(optionInt(config_.sensors[0], "fan_cleaning_interval"), 0);
-  Config defaults = *parseConfig(kHead + "  - driver: sps30\n", "t.yaml");
+  Config defaults = *parseConfig(kConfigHead + "  - driver: sps30\n", "t.yaml");
   EXPECT_EQ(optionInt(defaults.sensors[0], "fan_cleaning_interval"), 604800);
 }
 
@@ -149,8 +126,7 @@ TEST_F(Sps30Test, NoNewDataFailsInsteadOfRepublishing) {
   ASSERT_TRUE(measure(*d, Millis(100)).ok());
   // A second reading within the same second of the chip: nothing new.
   auto m = measure(*d);
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("no new data (data-ready flag 0)"), std::string::npos);
+  ASSERT_TRUE(failsWith(m, "no new data (data-ready flag 0)"));
 }
 
 TEST_F(Sps30Test, BadCrcFailsOnlyThatValue) {
@@ -158,7 +134,7 @@ TEST_F(Sps30Test, BadCrcFailsOnlyThatValue) {
   ASSERT_TRUE(d);
   ASSERT_TRUE(firstValues(*d).ok());
   // The data-ready read comes first; corrupt the values frame: word 3 is pm2_5's low half.
-  buses_.fake(1).clearTranscript();
+  bus().clearTranscript();
   auto delay = d->start(SampleContext{clock_.wall()});
   ASSERT_TRUE(delay.ok());
   clock_.advance(*delay);
@@ -168,18 +144,15 @@ TEST_F(Sps30Test, BadCrcFailsOnlyThatValue) {
     int reads = 0;
     Status onWrite(std::span<const std::uint8_t> b) override { return chip->onWrite(b); }
     Status onRead(std::span<std::uint8_t> b) override {
-      if (++reads == 2) chip->corruptNextRead(3);
+      if (++reads == 2) chip->corruptNextCrc(3);
       return chip->onRead(b);
     }
   };
   auto wrapper = std::make_shared<CorruptAfterFlag>();
   wrapper->chip = sim_;
-  buses_.fake(1).attach(0x69, wrapper);
+  bus().attach(0x69, wrapper);
   auto m = d->collect();
-  ASSERT_TRUE(m.ok()) << m.error().message;
-  EXPECT_EQ(m->samples.size(), 9u);
-  ASSERT_EQ(m->failures.size(), 1u);
-  EXPECT_EQ(m->failures[0].message, "pm2_5: CRC mismatch in word 3");
+  ASSERT_TRUE(measuredExactly(m, {0, 2, 3, 4, 5, 6, 7, 8, 9}, {"pm2_5: CRC mismatch in word 3"}));
 }
 
 TEST_F(Sps30Test, NonFiniteAndOutOfRangeValuesAreNotPublished) {
@@ -189,32 +162,24 @@ TEST_F(Sps30Test, NonFiniteAndOutOfRangeValuesAreNotPublished) {
   sim_->setValue(3, 1500.0f);        // beyond 1000 ug/m3
   sim_->setValue(5, -1.0f);
   auto m = firstValues(*d);
-  ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->samples.size(), 7u);
-  ASSERT_EQ(m->failures.size(), 3u);
-  EXPECT_EQ(m->failures[0].message, "pm1: not a number (raw 0x7FC00000)");
-  EXPECT_NE(m->failures[1].message.find("pm10: 1500.000000 is outside the measuring range "
-                                        "0..1000"),
-            std::string::npos)
-      << m->failures[1].message;
-  EXPECT_NE(m->failures[2].message.find("pn1: "), std::string::npos);
+  ASSERT_TRUE(measuredExactly(m, {1, 2, 4, 6, 7, 8, 9},
+                              {"pm1: not a number (raw 0x7FC00000)",
+                               "pm10: 1500.000000 is outside the measuring range 0..1000",
+                               "pn1: -1.000000 is outside the measuring range 0..3000"}));
 }
 
 TEST_F(Sps30Test, UnpluggedAndPowerCycledRecoversAfterReinit) {
   auto d = make();
   ASSERT_TRUE(d);
   ASSERT_TRUE(firstValues(*d).ok());
-  buses_.fake(1).inject(0x69, BusFault::Nack);
+  bus().inject(0x69, BusFault::Nack);
   auto m = measure(*d);
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("command 0x0202: write: Remote I/O error"), std::string::npos)
-      << m.error().message;
+  ASSERT_TRUE(failsWith(m, "command 0x0202: write: Remote I/O error"));
   // Plugged back in: it powers up idle, so measuring needs the init sequence again.
   sim_->powerCycle();
-  buses_.fake(1).inject(0x69, BusFault::None);
+  bus().inject(0x69, BusFault::None);
   m = firstValues(*d);
-  ASSERT_TRUE(m.ok()) << m.error().message;
-  EXPECT_EQ(m->samples.size(), 10u);
+  ASSERT_TRUE(measuredAll(m, 10));
   EXPECT_EQ(sim_->resets(), 2);
 }
 
@@ -230,16 +195,12 @@ TEST_F(Sps30Test, ChipThatStopsMeasuringIsInitialisedAgain) {
 TEST_F(Sps30Test, IoErrorAndWrongProduct) {
   auto d = make();
   ASSERT_TRUE(d);
-  buses_.fake(1).inject(0x69, BusFault::Io, 1);
+  bus().inject(0x69, BusFault::Io, 1);
   auto m = measure(*d);
-  ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message.find("Input/output error"), std::string::npos);
+  ASSERT_TRUE(failsWith(m, "Input/output error"));
   sim_->setProductType("SEN55");
   auto init = measure(*d);
-  ASSERT_FALSE(init.ok());
-  EXPECT_NE(init.error().message.find("product type 'SEN55' is not an SPS30 ('00080000')"),
-            std::string::npos)
-      << init.error().message;
+  ASSERT_TRUE(failsWith(init, "product type 'SEN55' is not an SPS30 ('00080000')"));
 }
 
 // A known frame: big-endian IEEE754 floats as the datasheet (§6.3.4) specifies, each word
@@ -262,13 +223,11 @@ TEST(Sps30Decode, KnownFrame) {
 }
 
 TEST(Sps30Config, RejectsWrongAddressAndBadInterval) {
-  Result<Config> c = parseConfig(kHead + "  - driver: sps30\n    address: 0x68\n", "t.yaml");
-  ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.error().message.find("sensors[0].address"), std::string::npos);
-  c = parseConfig(kHead + "  - driver: sps30\n    fan_cleaning_interval: -1\n", "t.yaml");
-  ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.error().message.find("sensors[0].fan_cleaning_interval"), std::string::npos);
-  c = parseConfig(kHead + "  - driver: sps30\n    ids: {pm2_5: 87}\n", "t.yaml");
+  EXPECT_TRUE(configRejects("  - driver: sps30\n    address: 0x68\n", "sensors[0].address"));
+  EXPECT_TRUE(configRejects("  - driver: sps30\n    fan_cleaning_interval: -1\n",
+                            "sensors[0].fan_cleaning_interval"));
+  Result<Config> c =
+      parseConfig(kConfigHead + "  - driver: sps30\n    ids: {pm2_5: 87}\n", "t.yaml");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->sensors[0].ids.at("pm2_5"), 87);
 }

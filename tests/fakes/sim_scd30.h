@@ -8,20 +8,19 @@
 #include <vector>
 
 #include "daemon/clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/fakes/sim_sensirion.h"
 
 namespace sckd::testing {
 
-class SimScd30 final : public ChipSimulator {
+class SimScd30 final : public SensirionSim {
  public:
-  explicit SimScd30(const Clock& clock) : clock_(clock) {}
+  explicit SimScd30(const Clock& clock) : SensirionSim(clock) {}
 
   void setCo2(float ppm) { co2_ = ppm; }
   void setTemperature(float degC) { temperature_ = degC; }
   void setHumidity(float percent) { humidity_ = percent; }
-  // Faults: a wrong CRC in word `word` of the next measurement frame; floats read all ones;
+  // Faults: corruptNextCrc(word) hits the next measurement frame; floats read all ones;
   // not an SCD30 (NACKs the firmware-version command); a power cycle (stops measuring).
-  void corruptNextCrc(int word) { corruptWord_ = word; }
   void setStuck(bool stuck) { stuck_ = stuck; }
   void setNotScd30(bool v) { notScd30_ = v; }
   void powerCycle() { measuring_ = false; }
@@ -38,11 +37,9 @@ class SimScd30 final : public ChipSimulator {
  private:
   bool dataReady() const { return measuring_ && clock_.monotonic() >= nextDataAt_; }
 
-  const Clock& clock_;
   float co2_ = 612.5f;
   float temperature_ = 22.25f;
   float humidity_ = 48.0f;
-  int corruptWord_ = -1;
   bool stuck_ = false;
   bool notScd30_ = false;
   bool measuring_ = false;

@@ -1,26 +1,11 @@
 #include "tests/fakes/sim_scd4x.h"
 
-#include <algorithm>
-#include <cmath>
-
-#include "drivers/sensirion_crc.h"
+#include <array>
 
 namespace sckd::testing {
 namespace {
 
 constexpr std::chrono::seconds kPeriod(5);
-
-std::uint16_t toRaw(double value) {
-  return static_cast<std::uint16_t>(std::clamp(std::lround(value), 0L, 65535L));
-}
-
-void putWord(std::span<std::uint8_t> out, std::size_t index, std::uint16_t word, bool corrupt) {
-  const auto msb = static_cast<std::uint8_t>(word >> 8);
-  const auto lsb = static_cast<std::uint8_t>(word & 0xFF);
-  out[3 * index] = msb;
-  out[3 * index + 1] = lsb;
-  out[3 * index + 2] = static_cast<std::uint8_t>(sensirion::crc8(msb, lsb) ^ (corrupt ? 0x5A : 0));
-}
 
 }  // namespace
 
@@ -30,8 +15,9 @@ void SimScd4x::startMeasuring() {
 }
 
 Status SimScd4x::onWrite(std::span<const std::uint8_t> bytes) {
-  if (bytes.size() != 2) return nack();
-  const auto cmd = static_cast<std::uint16_t>(bytes[0] << 8 | bytes[1]);
+  std::optional<SensirionCommand> command = parseSensirionCommand(bytes);
+  if (!command || !command->args.empty()) return nack();
+  const std::uint16_t cmd = command->code;
   pending_ = 0;
   switch (cmd) {
     case 0x21B1:  // start periodic measurement: idle only
@@ -57,19 +43,19 @@ Status SimScd4x::onRead(std::span<std::uint8_t> bytes) {
   if (cmd == 0 || clock_.monotonic() < answerAt_) return nack();
   if (cmd == 0xE4B8) {
     if (bytes.size() != 3) return makeError("data ready is one word");
-    putWord(bytes, 0, dataReady() ? 0x8006 : 0x8000, false);  // ready: low 11 bits non-zero
+    // Ready: the low 11 bits are non-zero.
+    const std::uint16_t status = dataReady() ? 0x8006 : 0x8000;
+    reply(bytes, std::array<std::uint16_t, 1>{status}, false);
     return {};
   }
   if (bytes.size() != 9) return makeError("a measurement is 9 bytes");
   if (!dataReady()) return nack();  // datasheet: an empty buffer NACKs the read
   while (nextDataAt_ <= clock_.monotonic()) nextDataAt_ += kPeriod;
-  Raw r{co2_, toRaw((temperature_ + 45.0) * 65535.0 / 175.0), toRaw(humidity_ * 65535.0 / 100.0)};
+  Raw r{co2_, sensirionTicks((temperature_ + 45.0) * 65535.0 / 175.0),
+        sensirionTicks(humidity_ * 65535.0 / 100.0)};
   if (raw_) r = *raw_;
   if (stuck_) r = Raw{0xFFFF, 0xFFFF, 0xFFFF};
-  putWord(bytes, 0, r.co2, corruptWord_ == 0);
-  putWord(bytes, 1, r.t, corruptWord_ == 1);
-  putWord(bytes, 2, r.rh, corruptWord_ == 2);
-  corruptWord_ = -1;
+  reply(bytes, std::array<std::uint16_t, 3>{r.co2, r.t, r.rh});
   return {};
 }
 

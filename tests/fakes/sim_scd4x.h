@@ -7,18 +7,18 @@
 #include <optional>
 
 #include "daemon/clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/fakes/sim_sensirion.h"
 
 namespace sckd::testing {
 
-class SimScd4x final : public ChipSimulator {
+// corruptNextCrc(word) (SensirionSim) hits the next measurement frame.
+class SimScd4x final : public SensirionSim {
  public:
-  explicit SimScd4x(const Clock& clock) : clock_(clock) {}
+  explicit SimScd4x(const Clock& clock) : SensirionSim(clock) {}
 
   void setCo2(std::uint16_t ppm) { co2_ = ppm; }
   void setTemperature(double degC) { temperature_ = degC; }
   void setHumidity(double percent) { humidity_ = percent; }
-  void corruptNextCrc(int word) { corruptWord_ = word; }
   void setStuck(bool stuck) { stuck_ = stuck; }
   void setRawOverride(std::uint16_t co2, std::uint16_t t, std::uint16_t rh) { raw_ = {co2, t, rh}; }
   // Already measuring, as after an sckd restart; or back to idle, as after a power cycle.
@@ -33,11 +33,9 @@ class SimScd4x final : public ChipSimulator {
  private:
   bool dataReady() const { return periodic_ && clock_.monotonic() >= nextDataAt_; }
 
-  const Clock& clock_;
   std::uint16_t co2_ = 734;
   double temperature_ = 23.5;
   double humidity_ = 41.0;
-  int corruptWord_ = -1;
   bool stuck_ = false;
   struct Raw {
     std::uint16_t co2, t, rh;

@@ -3,8 +3,6 @@
 #include <cmath>
 #include <vector>
 
-#include "drivers/sensirion_crc.h"
-
 namespace sckd::testing {
 
 std::array<std::uint16_t, 8> SimSen5x::valueWords() const {
@@ -28,24 +26,17 @@ std::array<std::uint16_t, 8> SimSen5x::valueWords() const {
 }
 
 Status SimSen5x::onWrite(std::span<const std::uint8_t> bytes) {
-  if (clock_.monotonic() < busyUntil_) return nack();
-  if (bytes.size() != 2) return nack();  // no command of ours takes arguments
-  const auto command = static_cast<std::uint16_t>(bytes[0] << 8 | bytes[1]);
+  if (busy()) return nack();
+  std::optional<SensirionCommand> parsed = parseSensirionCommand(bytes);
+  if (!parsed || !parsed->args.empty()) return nack();  // no command of ours takes arguments
+  const std::uint16_t command = parsed->code;
   pointer_.reset();
+  if (stopOrReset(command, std::chrono::milliseconds(200))) return {};
   switch (command) {
     case 0x0021:
       if (measuring_) return nack();
-      measuring_ = true;
-      measuringSince_ = clock_.monotonic();
-      busyUntil_ = clock_.monotonic() + std::chrono::milliseconds(50);
-      return {};
-    case 0x0104:
-      measuring_ = false;
-      return {};
-    case 0xD304:
-      measuring_ = false;
-      ++resets_;
-      busyUntil_ = clock_.monotonic() + std::chrono::milliseconds(200);
+      startMeasuring();
+      busyFor(std::chrono::milliseconds(50));
       return {};
     case 0x03C4:
     case 0x0202:
@@ -77,19 +68,7 @@ Status SimSen5x::onRead(std::span<std::uint8_t> bytes) {
     }
   }
   pointer_.reset();
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const std::size_t w = i / 3;
-    if (w >= words.size()) {
-      bytes[i] = 0xFF;
-      continue;
-    }
-    const auto msb = static_cast<std::uint8_t>(words[w] >> 8);
-    const auto lsb = static_cast<std::uint8_t>(words[w] & 0xFF);
-    std::uint8_t crc = sensirion::crc8(msb, lsb);
-    if (corruptWord_ && *corruptWord_ == w) crc = static_cast<std::uint8_t>(crc ^ 0x5A);
-    bytes[i] = i % 3 == 0 ? msb : i % 3 == 1 ? lsb : crc;
-  }
-  corruptWord_.reset();
+  reply(bytes, words);
   return {};
 }
 

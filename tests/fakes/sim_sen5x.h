@@ -10,14 +10,16 @@
 #include <string>
 
 #include "daemon/clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/fakes/sim_sensirion.h"
 
 namespace sckd::testing {
 
-class SimSen5x final : public ChipSimulator {
+// corruptNextCrc(word) (SensirionSim) hits the next frame read, whatever it answers;
+// powerCycle(), measuring() and resets() are SensirionModuleSim's.
+class SimSen5x final : public SensirionModuleSim {
  public:
   // `model`: 50, 54 or 55.
-  SimSen5x(const Clock& clock, int model) : clock_(clock), model_(model) {}
+  SimSen5x(const Clock& clock, int model) : SensirionModuleSim(clock), model_(model) {}
 
   void setPm(double pm1, double pm25, double pm4, double pm10) { pm_ = {pm1, pm25, pm4, pm10}; }
   void setHumidity(double rh) { rh_ = rh; }
@@ -26,15 +28,7 @@ class SimSen5x final : public ChipSimulator {
   void setNoxIndex(double v) { nox_ = v; }
   // The raw word `index` of the values frame (a stuck or marker value).
   void setRawWord(std::size_t index, std::uint16_t word) { raw_.at(index) = word; }
-  void corruptNextRead(std::size_t word) { corruptWord_ = word; }
   void setProductName(std::string name) { productName_ = std::move(name); }
-  void powerCycle() {
-    measuring_ = false;
-    pointer_.reset();
-  }
-
-  bool measuring() const { return measuring_; }
-  int resets() const { return resets_; }
 
   Status onWrite(std::span<const std::uint8_t> bytes) override;
   Status onRead(std::span<std::uint8_t> bytes) override;
@@ -45,7 +39,6 @@ class SimSen5x final : public ChipSimulator {
  private:
   std::array<std::uint16_t, 8> valueWords() const;
 
-  const Clock& clock_;
   int model_;
   std::array<double, 4> pm_{};
   double rh_ = 0;
@@ -53,14 +46,8 @@ class SimSen5x final : public ChipSimulator {
   double voc_ = 1;
   double nox_ = 1;
   std::array<std::optional<std::uint16_t>, 8> raw_{};
-  std::optional<std::size_t> corruptWord_;
   std::string productName_;
-  std::optional<std::uint16_t> pointer_;
   MonoTime readableAt_{};
-  MonoTime busyUntil_{};
-  MonoTime measuringSince_{};
-  bool measuring_ = false;
-  int resets_ = 0;
 };
 
 }  // namespace sckd::testing

@@ -2,8 +2,6 @@
 
 #include <bit>
 
-#include "drivers/sensirion_crc.h"
-
 namespace sckd::testing {
 
 void SimSps30::setRawValue(std::size_t index, std::uint32_t bits) {
@@ -17,29 +15,18 @@ std::int64_t SimSps30::sampleIndex() const {
 }
 
 Status SimSps30::onWrite(std::span<const std::uint8_t> bytes) {
-  if (clock_.monotonic() < busyUntil_) return nack();  // still resetting
-  if (bytes.size() < 2 || (bytes.size() - 2) % 3 != 0) return nack();
-  std::vector<std::uint16_t> args;
-  for (std::size_t i = 2; i < bytes.size(); i += 3) {
-    if (sensirion::crc8(bytes[i], bytes[i + 1]) != bytes[i + 2]) return nack();
-    args.push_back(static_cast<std::uint16_t>(bytes[i] << 8 | bytes[i + 1]));
-  }
-  const auto command = static_cast<std::uint16_t>(bytes[0] << 8 | bytes[1]);
+  if (busy()) return nack();  // still resetting
+  std::optional<SensirionCommand> parsed = parseSensirionCommand(bytes);
+  if (!parsed) return nack();  // malformed, or an argument with a bad CRC
+  const std::uint16_t command = parsed->code;
+  const std::vector<std::uint16_t>& args = parsed->args;
   pointer_.reset();
+  if (stopOrReset(command, std::chrono::milliseconds(100))) return {};
   switch (command) {
     case 0x0010:  // start measurement: idle mode only, float format only here
       if (measuring_ || args.size() != 1 || args[0] != 0x0300) return nack();
-      measuring_ = true;
-      measuringSince_ = clock_.monotonic();
+      startMeasuring();
       lastRead_ = 0;
-      return {};
-    case 0x0104:
-      measuring_ = false;
-      return {};
-    case 0xD304:
-      measuring_ = false;
-      ++resets_;
-      busyUntil_ = clock_.monotonic() + std::chrono::milliseconds(100);
       return {};
     case 0x8004:
       if (args.size() == 2) {
@@ -54,6 +41,8 @@ Status SimSps30::onWrite(std::span<const std::uint8_t> bytes) {
       [[fallthrough]];
     case 0x0202:
     case 0xD002:
+      // These read commands have no execution time: the answer is readable at once (SPS30
+      // datasheet v1.0 §6.3; Sensirion's python-i2c-sps30 sets no device_busy_delay for them).
       if (!args.empty()) return nack();
       pointer_ = command;
       return {};
@@ -96,22 +85,10 @@ std::vector<std::uint16_t> SimSps30::response(std::uint16_t command) {
 }
 
 Status SimSps30::onRead(std::span<std::uint8_t> bytes) {
-  if (clock_.monotonic() < busyUntil_ || !pointer_) return nack();
+  if (busy() || !pointer_) return nack();
   std::vector<std::uint16_t> words = response(*pointer_);
   pointer_.reset();
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const std::size_t w = i / 3;
-    if (w >= words.size()) {
-      bytes[i] = 0xFF;
-      continue;
-    }
-    const auto msb = static_cast<std::uint8_t>(words[w] >> 8);
-    const auto lsb = static_cast<std::uint8_t>(words[w] & 0xFF);
-    std::uint8_t crc = sensirion::crc8(msb, lsb);
-    if (corruptWord_ && *corruptWord_ == w) crc = static_cast<std::uint8_t>(crc ^ 0x5A);
-    bytes[i] = i % 3 == 0 ? msb : i % 3 == 1 ? lsb : crc;
-  }
-  corruptWord_.reset();
+  reply(bytes, words);
   return {};
 }
 

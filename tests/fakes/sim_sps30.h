@@ -10,30 +10,22 @@
 #include <vector>
 
 #include "daemon/clock.h"
-#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/fakes/sim_sensirion.h"
 
 namespace sckd::testing {
 
-class SimSps30 final : public ChipSimulator {
+// corruptNextCrc(word) (SensirionSim) hits the next frame read, whatever it answers;
+// powerCycle(), measuring() and resets() are SensirionModuleSim's.
+class SimSps30 final : public SensirionModuleSim {
  public:
-  explicit SimSps30(const Clock& clock) : clock_(clock) {}
+  explicit SimSps30(const Clock& clock) : SensirionModuleSim(clock) {}
 
   // Frame order: mass PM1/2.5/4/10 (ug/m3), number PM0.5/1/2.5/4/10 (#/cm3), size (um).
   void setValue(std::size_t index, float value) { values_.at(index) = value; }
   // The raw 32 bits of one value (a NaN, a stuck pattern).
   void setRawValue(std::size_t index, std::uint32_t bits);
-  // The CRC of word `word` of the next read frame is wrong.
-  void corruptNextRead(std::size_t word) { corruptWord_ = word; }
   void setProductType(std::string type) { productType_ = std::move(type); }
-  // Power lost and back: idle mode, as after power-up.
-  void powerCycle() {
-    measuring_ = false;
-    pointer_.reset();
-  }
-
-  bool measuring() const { return measuring_; }
   std::uint32_t cleaningInterval() const { return cleaningInterval_; }
-  int resets() const { return resets_; }
 
   Status onWrite(std::span<const std::uint8_t> bytes) override;
   Status onRead(std::span<std::uint8_t> bytes) override;
@@ -46,18 +38,11 @@ class SimSps30 final : public ChipSimulator {
   std::int64_t sampleIndex() const;  // how many measurements since start (0: none yet)
   std::vector<std::uint16_t> response(std::uint16_t command);
 
-  const Clock& clock_;
   std::array<float, 10> values_{};
   std::array<std::optional<std::uint32_t>, 10> raw_{};
-  std::optional<std::size_t> corruptWord_;
   std::string productType_ = "00080000";
-  std::optional<std::uint16_t> pointer_;
-  bool measuring_ = false;
-  MonoTime measuringSince_{};
-  MonoTime busyUntil_{};
   std::int64_t lastRead_ = 0;
   std::uint32_t cleaningInterval_ = 604800;
-  int resets_ = 0;
 };
 
 }  // namespace sckd::testing
