@@ -158,7 +158,8 @@ Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, s
   sqlite3_stmt* fetch = statements_->fetch.get();
   StmtReset reset(fetch);
   sqlite3_bind_int64(fetch, 1, afterRowId);
-  sqlite3_bind_int64(fetch, 2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+  sqlite3_bind_int64(fetch, 2,
+                     static_cast<std::int64_t>(std::min<std::uint64_t>(limit, INT64_MAX)));
   rows.reserve(std::min<std::size_t>(limit, 4096));
   int rc = SQLITE_OK;
   while ((rc = sqlite3_step(fetch)) == SQLITE_ROW) {

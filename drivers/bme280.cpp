@@ -4,14 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <string_view>
+
+#include "drivers/checked_int.h"
 
 namespace sckd {
 namespace {
-
-// Wide enough for every intermediate of the datasheet formulas with ANY calibration bytes
-// (a corrupt read must give an error, never signed-overflow UB). GCC extension, hence
-// __extension__ to keep -Wpedantic quiet.
-__extension__ typedef __int128 Wide;
 
 std::string hex(unsigned v) {
   char b[8];
@@ -19,52 +17,60 @@ std::string hex(unsigned v) {
   return b;
 }
 
+using Int = CheckedInt;  // every intermediate checked: any calibration bytes are safe
+
+Error overflowError(std::string_view quantity) {
+  return makeError(std::string(quantity) + ": compensation overflows (bad calibration?)");
+}
+
 // The datasheet's temperature compensation: t_fine and 0.01 degC.
 struct TemperatureFine {
-  Wide tFine;
-  Wide centi;
+  std::int64_t tFine;
+  std::int64_t centi;
 };
-TemperatureFine compensateT(const Bme280Calibration& c, std::int32_t adcT) {
-  Wide x = adcT;
-  Wide var1 = (((x >> 3) - (Wide(c.t1) << 1)) * Wide(c.t2)) >> 11;
-  Wide d = (x >> 4) - Wide(c.t1);
-  Wide var2 = (((d * d) >> 12) * Wide(c.t3)) >> 14;
-  Wide tFine = var1 + var2;
-  return {tFine, (tFine * 5 + 128) >> 8};
+Result<TemperatureFine> compensateT(const Bme280Calibration& c, std::int32_t adcT) {
+  const Int x = adcT;
+  const Int var1 = (((x >> 3) - (Int(c.t1) << 1)) * Int(c.t2)) >> 11;
+  const Int d = (x >> 4) - Int(c.t1);
+  const Int var2 = (((d * d) >> 12) * Int(c.t3)) >> 14;
+  const Int tFine = var1 + var2;
+  const Int centi = (tFine * 5 + 128) >> 8;
+  if (centi.overflowed()) return overflowError("temperature");
+  return TemperatureFine{tFine.value(), centi.value()};
 }
 
 // The datasheet's 64-bit pressure compensation; Pa in Q24.8, or an error.
-Result<Wide> compensateP(const Bme280Calibration& c, Wide tFine, std::int32_t adcP) {
-  Wide var1 = tFine - 128000;
-  Wide var2 = var1 * var1 * Wide(c.p6);
-  var2 = var2 + ((var1 * Wide(c.p5)) << 17);
-  var2 = var2 + (Wide(c.p4) << 35);
-  var1 = ((var1 * var1 * Wide(c.p3)) >> 8) + ((var1 * Wide(c.p2)) << 12);
-  var1 = ((Wide(1) << 47) + var1) * Wide(c.p1) >> 33;
-  if (var1 == 0) return makeError("pressure: calibration dig_P1 gives a division by zero");
-  Wide p = 1048576 - Wide(adcP);
+Result<std::int64_t> compensateP(const Bme280Calibration& c, std::int64_t tFine,
+                                 std::int32_t adcP) {
+  Int var1 = Int(tFine) - 128000;
+  Int var2 = var1 * var1 * Int(c.p6);
+  var2 = var2 + ((var1 * Int(c.p5)) << 17);
+  var2 = var2 + (Int(c.p4) << 35);
+  var1 = ((var1 * var1 * Int(c.p3)) >> 8) + ((var1 * Int(c.p2)) << 12);
+  var1 = ((Int(1) << 47) + var1) * Int(c.p1) >> 33;
+  if (var1.overflowed()) return overflowError("pressure");
+  if (var1.value() == 0) return makeError("pressure: calibration dig_P1 gives a division by zero");
+  Int p = Int(1048576) - Int(adcP);
   p = (((p << 31) - var2) * 3125) / var1;
-  // A real chip stays near 2^33 here; far beyond is a corrupt calibration, and the next
-  // squares must not overflow even 128 bits.
-  if (p > (Wide(1) << 40) || p < -(Wide(1) << 40)) {
-    return makeError("pressure: compensation out of range (bad calibration?)");
-  }
-  var1 = (Wide(c.p9) * (p >> 13) * (p >> 13)) >> 25;
-  var2 = (Wide(c.p8) * p) >> 19;
-  return ((p + var1 + var2) >> 8) + (Wide(c.p7) << 4);
+  var1 = (Int(c.p9) * (p >> 13) * (p >> 13)) >> 25;
+  var2 = (Int(c.p8) * p) >> 19;
+  const Int result = ((p + var1 + var2) >> 8) + (Int(c.p7) << 4);
+  if (result.overflowed()) return overflowError("pressure");
+  return result.value();
 }
 
-// The datasheet's 32-bit humidity compensation; %RH in Q22.10.
-Wide compensateH(const Bme280Calibration& c, Wide tFine, std::int32_t adcH) {
-  Wide v = tFine - 76800;
-  Wide a = ((Wide(adcH) << 14) - (Wide(c.h4) << 20) - (Wide(c.h5) * v) + 16384) >> 15;
-  Wide b = (((((v * Wide(c.h6)) >> 10) * (((v * Wide(c.h3)) >> 11) + 32768)) >> 10) + 2097152) *
-               Wide(c.h2) +
-           8192;
+// The datasheet's 32-bit humidity compensation (computed in 64 bits); %RH in Q22.10.
+Result<std::int64_t> compensateH(const Bme280Calibration& c, std::int64_t tFine,
+                                 std::int32_t adcH) {
+  Int v = Int(tFine) - 76800;
+  const Int a = ((Int(adcH) << 14) - (Int(c.h4) << 20) - (Int(c.h5) * v) + 16384) >> 15;
+  const Int b = (((((v * Int(c.h6)) >> 10) * (((v * Int(c.h3)) >> 11) + 32768)) >> 10) + 2097152) *
+                    Int(c.h2) +
+                8192;
   v = a * (b >> 14);
-  v = v - (((((v >> 15) * (v >> 15)) >> 7) * Wide(c.h1)) >> 4);
-  v = std::clamp<Wide>(v, 0, 419430400);
-  return v >> 12;
+  v = v - (((((v >> 15) * (v >> 15)) >> 7) * Int(c.h1)) >> 4);
+  if (v.overflowed()) return overflowError("humidity");
+  return std::clamp<std::int64_t>(v.value(), 0, 419430400) >> 12;
 }
 
 }  // namespace
@@ -118,7 +124,14 @@ Bme280Values compensateBme280(const Bme280Calibration& cal, const Bme280Raw& raw
     out.humidity = withContext("humidity", makeError("needs the temperature, which has no data"));
     return out;
   }
-  TemperatureFine t = compensateT(cal, raw.temperature);
+  Result<TemperatureFine> fine = compensateT(cal, raw.temperature);
+  if (!fine.ok()) {
+    out.temperature = fine.error();
+    out.pressure = withContext("pressure", makeError("needs the temperature, which failed"));
+    out.humidity = withContext("humidity", makeError("needs the temperature, which failed"));
+    return out;
+  }
+  const TemperatureFine& t = *fine;
   double celsius = static_cast<double>(t.centi) / 100.0;
   if (celsius < -40.0 || celsius > 85.0) {
     out.temperature = makeError("temperature: " + std::to_string(celsius) +
@@ -129,7 +142,7 @@ Bme280Values compensateBme280(const Bme280Calibration& cal, const Bme280Raw& raw
 
   if (raw.pressure == 0x80000) {
     out.pressure = makeError("pressure: no data (raw 0x80000: measurement skipped or not run)");
-  } else if (Result<Wide> q = compensateP(cal, t.tFine, raw.pressure); !q.ok()) {
+  } else if (Result<std::int64_t> q = compensateP(cal, t.tFine, raw.pressure); !q.ok()) {
     out.pressure = q.error();
   } else {
     double kPa = static_cast<double>(*q) / 256.0 / 1000.0;
@@ -145,8 +158,10 @@ Bme280Values compensateBme280(const Bme280Calibration& cal, const Bme280Raw& raw
     out.humidity = makeError("humidity: not measured by this chip");
   } else if (raw.humidity == 0x8000) {
     out.humidity = makeError("humidity: no data (raw 0x8000: measurement skipped or not run)");
+  } else if (Result<std::int64_t> h = compensateH(cal, t.tFine, raw.humidity); !h.ok()) {
+    out.humidity = h.error();
   } else {
-    out.humidity = static_cast<double>(compensateH(cal, t.tFine, raw.humidity)) / 1024.0;
+    out.humidity = static_cast<double>(*h) / 1024.0;
   }
   return out;
 }
