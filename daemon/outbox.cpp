@@ -178,29 +178,42 @@ Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, s
   return rows;
 }
 
-Status Outbox::acknowledge(std::int64_t firstRowId, std::int64_t lastRowId, std::int64_t nowUnix) {
-  if (firstRowId > lastRowId) return {};
+Result<std::int64_t> Outbox::deleteRows(sqlite3_stmt* del, std::initializer_list<std::int64_t> args,
+                                        const char* counter,
+                                        std::optional<std::int64_t> deliveredAt) {
   sqlite3* db = db_.get();
   Statements& s = *statements_;
   std::int64_t deleted = 0;
   bool ok = run(s.begin.get());
   if (ok) {
-    sqlite3_stmt* del = s.deleteRange.get();
     StmtReset reset(del);
-    ok = sqlite3_bind_int64(del, 1, firstRowId) == SQLITE_OK &&
-         sqlite3_bind_int64(del, 2, lastRowId) == SQLITE_OK && sqlite3_step(del) == SQLITE_DONE;
+    int index = 1;
+    for (std::int64_t arg : args) ok = ok && sqlite3_bind_int64(del, index++, arg) == SQLITE_OK;
+    ok = ok && sqlite3_step(del) == SQLITE_DONE;
     deleted = sqlite3_changes64(db);
   }
-  ok = ok && bindMeta(s.addMeta.get(), "delivered", deleted) && run(s.addMeta.get());
-  ok = ok && bindMeta(s.setMeta.get(), "last_delivery_at", nowUnix) && run(s.setMeta.get());
+  ok = ok && bindMeta(s.addMeta.get(), counter, deleted) && run(s.addMeta.get());
+  if (deliveredAt) {
+    ok = ok && bindMeta(s.setMeta.get(), "last_delivery_at", *deliveredAt) && run(s.setMeta.get());
+  }
   ok = ok && run(s.commit.get());
   if (!ok) {
     const Failure failure = failureOf(db);
     if (sqlite3_get_autocommit(db) == 0) (void)run(s.rollback.get());
-    return makeError("outbox: recording delivery of rows " + std::to_string(firstRowId) + ".." +
-                     std::to_string(lastRowId) + " in " + path_ + ": " + failure.message);
+    return makeError(failure.message);
   }
   queued_ -= std::min<std::uint64_t>(queued_, static_cast<std::uint64_t>(deleted));
+  return deleted;
+}
+
+Status Outbox::acknowledge(std::int64_t firstRowId, std::int64_t lastRowId, std::int64_t nowUnix) {
+  if (firstRowId > lastRowId) return {};
+  Result<std::int64_t> deleted =
+      deleteRows(statements_->deleteRange.get(), {firstRowId, lastRowId}, "delivered", nowUnix);
+  if (!deleted.ok()) {
+    return makeError("outbox: recording delivery of rows " + std::to_string(firstRowId) + ".." +
+                     std::to_string(lastRowId) + " in " + path_ + ": " + deleted.error().message);
+  }
   return {};
 }
 
@@ -222,26 +235,10 @@ bool Outbox::checkpoint() {
 }
 
 Status Outbox::evictOldest(std::uint64_t rows) {
-  sqlite3* db = db_.get();
-  Statements& s = *statements_;
-  std::int64_t deleted = 0;
-  bool ok = run(s.begin.get());
-  if (ok) {
-    sqlite3_stmt* evict = s.evict.get();
-    StmtReset reset(evict);
-    ok = sqlite3_bind_int64(evict, 1, static_cast<std::int64_t>(rows)) == SQLITE_OK &&
-         sqlite3_step(evict) == SQLITE_DONE;
-    deleted = sqlite3_changes64(db);
-  }
-  ok = ok && bindMeta(s.addMeta.get(), "dropped", deleted) && run(s.addMeta.get());
-  ok = ok && run(s.commit.get());
-  if (!ok) {
-    const Failure failure = failureOf(db);
-    if (sqlite3_get_autocommit(db) == 0) (void)run(s.rollback.get());
-    return makeError("dropping the oldest readings: " + failure.message);
-  }
-  queued_ -= std::min<std::uint64_t>(queued_, static_cast<std::uint64_t>(deleted));
-  droppedSinceTake_ += static_cast<std::uint64_t>(deleted);
+  Result<std::int64_t> deleted = deleteRows(
+      statements_->evict.get(), {static_cast<std::int64_t>(rows)}, "dropped", std::nullopt);
+  if (!deleted.ok()) return makeError("dropping the oldest readings: " + deleted.error().message);
+  droppedSinceTake_ += static_cast<std::uint64_t>(*deleted);
   return {};
 }
 

@@ -5,6 +5,7 @@
 // resend carries the same recorded_at and the same value, byte for byte.
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +80,11 @@ class Outbox {
   Result<std::uint64_t> usedBytes();  // pages in use plus the WAL
   bool checkpoint();                  // folds the WAL back; false if a reader pinned it
   Status evictOldest(std::uint64_t rows);
+  // Runs `del` (parameters bound to `args`), adds the rows it deleted to meta `counter`
+  // and, when given, sets last_delivery_at, all in one transaction (rolled back on failure).
+  // Returns how many rows it deleted.
+  Result<std::int64_t> deleteRows(sqlite3_stmt* del, std::initializer_list<std::int64_t> args,
+                                  const char* counter, std::optional<std::int64_t> deliveredAt);
 
   std::string path_;
   std::uint64_t maxSize_;
