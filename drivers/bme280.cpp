@@ -380,39 +380,39 @@ OptionSpec oversampling(std::string_view key, std::string_view help) {
 
 }  // namespace
 
-DriverInfo bme280DriverInfo() {
-  DriverInfo info;
-  info.name = "bme280";
-  info.summary = "Bosch BME280 temperature, humidity and pressure (forced mode)";
-  info.onI2cBus = true;
-  info.addresses = {0x76, 0x77};
-  // No public ids for the BME280: the generic ones (platform.md), overridable with `ids:`.
-  info.quantities = {Quantity{"temperature", "degC", 55, true, 2},
-                     Quantity{"pressure", "kPa", 58, true, 3},
-                     Quantity{"humidity", "%RH", 56, true, 2}};
-  info.options = {
-      oversampling("oversampling_temperature", "1, 2, 4, 8 or 16: more is less noise, slower"),
-      oversampling("oversampling_pressure", "1, 2, 4, 8 or 16: more is less noise, slower"),
-      oversampling("oversampling_humidity", "1, 2, 4, 8 or 16: more is less noise, slower"),
-  };
-  info.create = factory(Variant::Bme280);
-  return info;
-}
+namespace {
 
-DriverInfo bmp280DriverInfo() {
+// The two chips share everything but humidity. No public ids exist for either: the generic
+// ones (platform.md), overridable with `ids:`.
+DriverInfo boschInfo(Variant variant) {
+  const bool humidity = variant == Variant::Bme280;
   DriverInfo info;
-  info.name = "bmp280";
-  info.summary = "Bosch BMP280 temperature and pressure (forced mode)";
+  info.name = humidity ? "bme280" : "bmp280";
+  info.summary = humidity ? "Bosch BME280 temperature, humidity and pressure (forced mode)"
+                          : "Bosch BMP280 temperature and pressure (forced mode)";
   info.onI2cBus = true;
   info.addresses = {0x76, 0x77};
   info.quantities = {Quantity{"temperature", "degC", 55, true, 2},
                      Quantity{"pressure", "kPa", 58, true, 3}};
-  info.options = {
-      oversampling("oversampling_temperature", "1, 2, 4, 8 or 16: more is less noise, slower"),
-      oversampling("oversampling_pressure", "1, 2, 4, 8 or 16: more is less noise, slower"),
-  };
-  info.create = factory(Variant::Bmp280);
+  constexpr std::string_view help = "1, 2, 4, 8 or 16: more is less noise, slower";
+  info.options = {oversampling("oversampling_temperature", help),
+                  oversampling("oversampling_pressure", help)};
+  if (humidity) {
+    info.quantities.push_back(Quantity{"humidity", "%RH", 56, true, 2});
+    info.options.push_back(oversampling("oversampling_humidity", help));
+  }
+  info.create = factory(variant);
   return info;
+}
+
+}  // namespace
+
+DriverInfo bme280DriverInfo() {
+  return boschInfo(Variant::Bme280);
+}
+
+DriverInfo bmp280DriverInfo() {
+  return boschInfo(Variant::Bmp280);
 }
 
 }  // namespace sckd
