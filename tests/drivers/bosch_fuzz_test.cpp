@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -25,30 +26,10 @@ TEST(BoschFuzz, SeededRandomInputs) {
 // A real calibration with random raw values: the realistic path, where most values succeed.
 TEST(BoschFuzz, RealCalibrationRandomRaw) {
   const sckd::Bme280Calibration c = sckd::testing::SimBme280::defaultCalibration();
+  const auto nvm = sckd::testing::SimBme280::calibrationNvm(c);
   std::vector<std::uint8_t> input(50, 0);
-  auto put16 = [&](int i, std::uint16_t v) {
-    input[i] = static_cast<std::uint8_t>(v & 0xFF);
-    input[i + 1] = static_cast<std::uint8_t>(v >> 8);
-  };
-  put16(0, c.t1);
-  put16(2, c.t2);
-  put16(4, c.t3);
-  put16(6, c.p1);
-  put16(8, c.p2);
-  put16(10, c.p3);
-  put16(12, c.p4);
-  put16(14, c.p5);
-  put16(16, c.p6);
-  put16(18, c.p7);
-  put16(20, c.p8);
-  put16(22, c.p9);
-  input[25] = c.h1;
-  put16(26, c.h2);
-  input[28] = c.h3;
-  input[29] = static_cast<std::uint8_t>(c.h4 >> 4);
-  input[30] = static_cast<std::uint8_t>((c.h4 & 0x0F) | ((c.h5 & 0x0F) << 4));
-  input[31] = static_cast<std::uint8_t>(c.h5 >> 4);
-  input[32] = static_cast<std::uint8_t>(c.h6);
+  std::copy(nvm.tp.begin(), nvm.tp.end(), input.begin());
+  std::copy(nvm.h.begin(), nvm.h.end(), input.begin() + 26);
   std::mt19937 rng(7);
   for (int i = 0; i < 5000; ++i) {
     for (int b = 33; b < 50; ++b) input[b] = static_cast<std::uint8_t>(rng());

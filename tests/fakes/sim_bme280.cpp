@@ -1,5 +1,6 @@
 #include "tests/fakes/sim_bme280.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace sckd::testing {
@@ -57,32 +58,43 @@ Bme280Calibration SimBme280::defaultCalibration() {
   return c;
 }
 
+SimBme280::CalibrationNvm SimBme280::calibrationNvm(const Bme280Calibration& c) {
+  CalibrationNvm nvm;
+  auto put16 = [&](std::size_t i, std::uint16_t v) {
+    nvm.tp[i] = static_cast<std::uint8_t>(v & 0xFF);
+    nvm.tp[i + 1] = static_cast<std::uint8_t>(v >> 8);
+  };
+  const std::uint16_t words[12] = {c.t1,
+                                   static_cast<std::uint16_t>(c.t2),
+                                   static_cast<std::uint16_t>(c.t3),
+                                   c.p1,
+                                   static_cast<std::uint16_t>(c.p2),
+                                   static_cast<std::uint16_t>(c.p3),
+                                   static_cast<std::uint16_t>(c.p4),
+                                   static_cast<std::uint16_t>(c.p5),
+                                   static_cast<std::uint16_t>(c.p6),
+                                   static_cast<std::uint16_t>(c.p7),
+                                   static_cast<std::uint16_t>(c.p8),
+                                   static_cast<std::uint16_t>(c.p9)};
+  for (std::size_t w = 0; w < 12; ++w) put16(2 * w, words[w]);
+  nvm.tp[25] = c.h1;
+  nvm.h[0] = static_cast<std::uint8_t>(c.h2 & 0xFF);
+  nvm.h[1] = static_cast<std::uint8_t>((c.h2 >> 8) & 0xFF);
+  nvm.h[2] = c.h3;
+  nvm.h[3] = static_cast<std::uint8_t>((c.h4 >> 4) & 0xFF);
+  nvm.h[4] = static_cast<std::uint8_t>((c.h4 & 0x0F) | ((c.h5 & 0x0F) << 4));
+  nvm.h[5] = static_cast<std::uint8_t>((c.h5 >> 4) & 0xFF);
+  nvm.h[6] = static_cast<std::uint8_t>(c.h6);
+  return nvm;
+}
+
 void SimBme280::setCalibration(const Bme280Calibration& c) {
   cal_ = c;
-  auto put16 = [&](int r, std::uint16_t v) {
-    regs_[r] = static_cast<std::uint8_t>(v & 0xFF);
-    regs_[r + 1] = static_cast<std::uint8_t>(v >> 8);
-  };
-  put16(0x88, c.t1);
-  put16(0x8A, c.t2);
-  put16(0x8C, c.t3);
-  put16(0x8E, c.p1);
-  put16(0x90, c.p2);
-  put16(0x92, c.p3);
-  put16(0x94, c.p4);
-  put16(0x96, c.p5);
-  put16(0x98, c.p6);
-  put16(0x9A, c.p7);
-  put16(0x9C, c.p8);
-  put16(0x9E, c.p9);
+  const CalibrationNvm nvm = calibrationNvm(c);
+  std::copy(nvm.tp.begin(), nvm.tp.begin() + 24, regs_.begin() + 0x88);  // dig_T1..dig_P9
   if (model_ == Model::Bme280) {
-    regs_[0xA1] = c.h1;
-    put16(0xE1, c.h2);
-    regs_[0xE3] = c.h3;
-    regs_[0xE4] = static_cast<std::uint8_t>((c.h4 >> 4) & 0xFF);
-    regs_[0xE5] = static_cast<std::uint8_t>((c.h4 & 0x0F) | ((c.h5 & 0x0F) << 4));
-    regs_[0xE6] = static_cast<std::uint8_t>((c.h5 >> 4) & 0xFF);
-    regs_[0xE7] = static_cast<std::uint8_t>(c.h6);
+    regs_[0xA1] = nvm.tp[25];
+    std::copy(nvm.h.begin(), nvm.h.end(), regs_.begin() + 0xE1);
   }
 }
 

@@ -27,6 +27,13 @@ class SimBme280 final : public ChipSimulator {
   void setCalibration(const Bme280Calibration& c);
   // A typical calibration: dig_T*/dig_P* are the BMP280 datasheet's example (§3.12).
   static Bme280Calibration defaultCalibration();
+  // A calibration as the chip's NVM holds it: registers 0x88..0xA1 (dig_T1..dig_P9, a
+  // reserved byte, dig_H1) and 0xE1..0xE7 (dig_H2..dig_H6, H4/H5 sharing a nibble byte).
+  struct CalibrationNvm {
+    std::array<std::uint8_t, 26> tp{};
+    std::array<std::uint8_t, 7> h{};
+  };
+  static CalibrationNvm calibrationNvm(const Bme280Calibration& c);
 
   // Faults: another chip id; the next conversion's raw values (nullopt: encode physics);
   // conversions never write the data registers (they keep 0x80000: "no data"); the next

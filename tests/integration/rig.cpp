@@ -92,6 +92,15 @@ std::string IntegrationTest::describeMissing(const std::vector<int>& ids, std::i
   return out;
 }
 
+void IntegrationTest::expectPlatformFormat(const std::vector<int>& counterIds) const {
+  const auto stream = received();
+  EXPECT_TRUE(stream.errors.empty()) << ::testing::PrintToString(stream.errors);
+  for (int id : counterIds) {
+    const auto mismatches = counterMismatches(stream.readings, id);
+    EXPECT_TRUE(mismatches.empty()) << ::testing::PrintToString(mismatches);
+  }
+}
+
 std::string IntegrationTest::allLogs() const {
   std::string out;
   for (const auto& path : logPaths_) out += "== " + path + "\n" + readFile(path);

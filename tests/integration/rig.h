@@ -47,6 +47,9 @@ class IntegrationTest : public ::testing::Test {
   std::string describeMissing(const std::vector<int>& ids, std::int64_t from, std::int64_t to);
   std::string describeMissing(const std::vector<int>& ids, const SecondRanges& ranges);
   std::string allLogs() const;
+  // Every message received so far keeps the platform's rules (readings.h), and every reading
+  // of each of `counterIds` (sim sensors with waveform counter) carries its own second.
+  void expectPlatformFormat(const std::vector<int>& counterIds = {}) const;
 
   TempDir dir_{"sckd-it"};
   std::unique_ptr<TestBroker> broker_;

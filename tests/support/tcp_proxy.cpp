@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "tests/support/loopback.h"
+
 namespace sckd::testing {
 
 struct TcpProxy::Conn {
@@ -27,14 +29,6 @@ struct TcpProxy::Conn {
 };
 
 namespace {
-
-sockaddr_in loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
 
 // Length of the whole packet at the front of `buf`, or nullopt while incomplete.
 // Also returns where the variable header starts.

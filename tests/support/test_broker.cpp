@@ -15,18 +15,12 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/loopback.h"
+
 namespace sckd::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-sockaddr_in loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
 
 bool run(const std::string& command) {
   const int rc = std::system(command.c_str());
