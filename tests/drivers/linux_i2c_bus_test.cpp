@@ -34,7 +34,10 @@ TEST(LinuxI2cBus, MissingDeviceDirNamesThePathAndTheFix) {
 }
 
 TEST(LinuxI2cBus, EveryTransferShapeReportsTheMissingBus) {
-  if (!i2cCompiledIn()) GTEST_SKIP() << "built without libi2c: covered by the test above";
+  if (!i2cCompiledIn()) {
+    GTEST_SKIP() << "built without libi2c: MissingDeviceDirNamesThePathAndTheFix covers it; "
+                    "./run-tests runs this case in its main (libi2c) build";
+  }
   auto buses = makeLinuxI2cBuses("/nonexistent");
   I2cBus& bus = buses->bus(7);
   std::array<std::uint8_t, 2> out{0x24, 0x00};
@@ -74,13 +77,15 @@ TEST(LinuxI2cBus, RequireI2cSupportMatchesTheBuild) {
 
 // What the daemon and `sckd check` print for an I2C sensor in a build without libi2c.
 TEST(SensorSetup, AnI2cDriverInABuildWithoutI2cSaysSoAndHowToFixIt) {
-  if (i2cCompiledIn())
-    GTEST_SKIP() << "this build has I2C support (the -Di2c=disabled build runs this)";
+  if (i2cCompiledIn()) {
+    GTEST_SKIP() << "this build has I2C support; ./run-tests runs this case in its "
+                    "ASan+UBSan build, configured with -Di2c=disabled";
+  }
   const DriverInfo* i2cDriver = nullptr;
   for (const DriverInfo& info : driverRegistry()) {
     if (info.onI2cBus) i2cDriver = &info;
   }
-  if (i2cDriver == nullptr) GTEST_SKIP() << "no I2C driver is registered";
+  ASSERT_NE(i2cDriver, nullptr) << "no I2C driver is registered";
   SensorConfig config;
   config.name = "indoor";
   config.driver = std::string(i2cDriver->name);
