@@ -14,7 +14,7 @@
 #include <random>
 #include <string>
 
-#include "daemon/outbox.h"
+#include "daemon/outbox/outbox.h"
 
 namespace {
 

@@ -16,11 +16,11 @@
 #include <thread>
 
 #include "bench/bench_broker.h"
-#include "daemon/connection.h"
-#include "daemon/event_loop.h"
-#include "daemon/log.h"
-#include "daemon/outbox.h"
-#include "daemon/publisher.h"
+#include "daemon/uplink/connection.h"
+#include "daemon/base/event_loop.h"
+#include "daemon/base/log.h"
+#include "daemon/outbox/outbox.h"
+#include "daemon/uplink/publisher.h"
 
 using namespace sckd;
 

@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "daemon/result.h"
+#include "daemon/base/result.h"
 
 namespace sckd {
 

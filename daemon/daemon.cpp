@@ -2,9 +2,9 @@
 
 #include <csignal>
 
-#include "daemon/log.h"
-#include "daemon/notify.h"
-#include "daemon/sensor_setup.h"
+#include "daemon/base/log.h"
+#include "daemon/base/notify.h"
+#include "daemon/sampling/sensor_setup.h"
 #include "sckd_version.h"
 
 namespace sckd {

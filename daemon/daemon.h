@@ -8,14 +8,14 @@
 #include <string>
 
 #include "config/config.h"
-#include "daemon/clock.h"
-#include "daemon/connection.h"
-#include "daemon/event_loop.h"
-#include "daemon/hardware.h"
-#include "daemon/outbox.h"
-#include "daemon/publisher.h"
-#include "daemon/sampler.h"
-#include "daemon/timers.h"
+#include "daemon/base/clock.h"
+#include "daemon/uplink/connection.h"
+#include "daemon/base/event_loop.h"
+#include "daemon/sampling/hardware.h"
+#include "daemon/outbox/outbox.h"
+#include "daemon/uplink/publisher.h"
+#include "daemon/sampling/sampler.h"
+#include "daemon/base/timers.h"
 #include "drivers/bus/i2c_bus.h"
 
 namespace sckd {

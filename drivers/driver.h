@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "config/config.h"
-#include "daemon/clock.h"
-#include "daemon/result.h"
+#include "daemon/base/clock.h"
+#include "daemon/base/result.h"
 #include "drivers/bus/i2c_bus.h"
 
 namespace sckd {

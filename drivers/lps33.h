@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <span>
 
-#include "daemon/result.h"
+#include "daemon/base/result.h"
 #include "drivers/driver.h"
 
 namespace sckd {

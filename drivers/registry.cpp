@@ -6,13 +6,13 @@
 #include "drivers/bme280.h"
 #include "drivers/driver.h"
 #include "drivers/lps33.h"
-#include "drivers/scd30.h"
-#include "drivers/scd4x.h"
-#include "drivers/sen5x.h"
-#include "drivers/sht3x.h"
-#include "drivers/sht4x.h"
+#include "drivers/sensirion/scd30.h"
+#include "drivers/sensirion/scd4x.h"
+#include "drivers/sensirion/sen5x.h"
+#include "drivers/sensirion/sht3x.h"
+#include "drivers/sensirion/sht4x.h"
 #include "drivers/sim.h"
-#include "drivers/sps30.h"
+#include "drivers/sensirion/sps30.h"
 
 namespace sckd {
 

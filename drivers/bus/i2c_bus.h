@@ -9,7 +9,7 @@
 #include <span>
 #include <string>
 
-#include "daemon/result.h"
+#include "daemon/base/result.h"
 
 namespace sckd {
 

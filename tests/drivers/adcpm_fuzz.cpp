@@ -11,9 +11,9 @@
 #include <string_view>
 
 #include "drivers/ads1x15.h"
-#include "drivers/sen5x.h"
-#include "drivers/sensirion_crc.h"
-#include "drivers/sps30.h"
+#include "drivers/sensirion/sen5x.h"
+#include "drivers/sensirion/sensirion_crc.h"
+#include "drivers/sensirion/sps30.h"
 
 namespace {
 

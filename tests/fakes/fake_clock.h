@@ -1,7 +1,7 @@
 #pragma once
 // A Clock that moves only when a test says so.
 
-#include "daemon/clock.h"
+#include "daemon/base/clock.h"
 
 namespace sckd::testing {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/result.h"
+#include "daemon/base/result.h"
 #include "drivers/bus/i2c_bus.h"
 
 namespace sckd::testing {

@@ -6,7 +6,7 @@
 #include <map>
 #include <utility>
 
-#include "daemon/timers.h"
+#include "daemon/base/timers.h"
 #include "tests/fakes/fake_clock.h"
 
 namespace sckd::testing {

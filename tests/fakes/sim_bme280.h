@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "daemon/clock.h"
+#include "daemon/base/clock.h"
 #include "drivers/bme280.h"
 #include "tests/fakes/fake_i2c_bus.h"
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "daemon/clock.h"
+#include "daemon/base/clock.h"
 #include "tests/fakes/sim_sensirion.h"
 
 namespace sckd::testing {

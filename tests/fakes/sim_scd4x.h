@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "daemon/clock.h"
+#include "daemon/base/clock.h"
 #include "tests/fakes/sim_sensirion.h"
 
 namespace sckd::testing {

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "daemon/clock.h"
+#include "daemon/base/clock.h"
 #include "tests/fakes/sim_sensirion.h"
 
 namespace sckd::testing {

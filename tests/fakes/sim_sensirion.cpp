@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "drivers/sensirion_crc.h"
+#include "drivers/sensirion/sensirion_crc.h"
 
 namespace sckd::testing {
 

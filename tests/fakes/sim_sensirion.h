@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-#include "daemon/clock.h"
+#include "daemon/base/clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {

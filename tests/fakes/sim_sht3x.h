@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "daemon/clock.h"
+#include "daemon/base/clock.h"
 #include "tests/fakes/sim_sensirion.h"
 
 namespace sckd::testing {

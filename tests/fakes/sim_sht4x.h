@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "daemon/clock.h"
+#include "daemon/base/clock.h"
 #include "tests/fakes/sim_sensirion.h"
 
 namespace sckd::testing {

@@ -1,0 +1,208 @@
+#include "daemon/cli/cli.h"
+
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "daemon/cli/commands.h"
+#include "daemon/daemon.h"
+#include "daemon/base/log.h"
+#include "sckd_version.h"
+
+namespace sckd {
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: sckd [run] [--config PATH] [--verbose]\n"
+    "       sckd check [--config PATH] [--offline] [--config-only]\n"
+    "       sckd status [--config PATH] [--json]\n"
+    "       sckd tail [--config PATH] [--token TOKEN | --all] [--share GROUP] [--json]\n"
+    "       sckd scan [--bus N]\n"
+    "       sckd --version | --help | COMMAND --help\n";
+
+constexpr std::string_view kHelp =
+    "sckd: a Smart Citizen gateway. Reads the sensors in the config, keeps every reading in an\n"
+    "outbox on disk, and delivers them to the Smart Citizen platform over MQTT.\n"
+    "\n"
+    "commands:\n"
+    "  run      the daemon (the default; what systemd starts); logs to stderr\n"
+    "  check    validate the config, take one reading from each sensor, check the outbox\n"
+    "           and the broker; publishes nothing\n"
+    "  status   what is queued in the outbox and when it last delivered\n"
+    "  tail     print the readings the platform's broker receives for this device\n"
+    "  scan     list the addresses that answer on the I2C buses and the chips they may be\n"
+    "\n"
+    "options:\n"
+    "  --config PATH   the config file (default /etc/sckd.yaml, or $SCKD_CONFIG)\n"
+    "  --version       print the version\n"
+    "  --help          this text; `sckd COMMAND --help` for a command's options\n";
+
+// One command's accepted options: flags, and options taking a value.
+struct Spec {
+  std::vector<std::string_view> flags;
+  std::vector<std::string_view> valued;
+  std::string_view help;
+};
+
+const std::map<std::string_view, Spec>& commandSpecs() {
+  static const std::map<std::string_view, Spec> specs = {
+      {"run",
+       {{"--verbose"},
+        {"--config"},
+        "sckd run [--config PATH] [--verbose]\n"
+        "  Runs the daemon in the foreground until SIGTERM or SIGINT; SIGHUP reloads the\n"
+        "  config (a config that fails validation is not applied). --verbose logs debug lines.\n"
+        "  exit: 0 clean stop, 1 config invalid, 2 fatal runtime error\n"}},
+      {"check",
+       {{"--offline", "--config-only"},
+        {"--config"},
+        "sckd check [--config PATH] [--offline] [--config-only]\n"
+        "  Validates the config, opens each sensor and takes one reading, checks the\n"
+        "  outbox is writable and the broker reachable (not with --offline).\n"
+        "  --config-only stops after validating the file. Never publishes.\n"
+        "  exit: 0 all good, 1 config invalid, 3 a sensor, the outbox or the broker failed\n"}},
+      {"status",
+       {{"--json"},
+        {"--config"},
+        "sckd status [--config PATH] [--json]\n"
+        "  Reads the outbox (read-only; safe while the daemon runs): readings queued,\n"
+        "  oldest and newest queued, delivered, last delivery, database size.\n"
+        "  exit: 0, or 1 when the outbox cannot be read\n"}},
+      {"tail",
+       {{"--all", "--json"},
+        {"--config", "--token", "--share"},
+        "sckd tail [--config PATH] [--token TOKEN | --all] [--share GROUP] [--json]\n"
+        "  Subscribes to this device's readings on the broker and prints each value on a\n"
+        "  line, with the sensor's name when the platform id is known. --all: every\n"
+        "  device; --share GROUP: through the shared subscription $share/GROUP/...,\n"
+        "  so several tails split the messages. Ctrl-C stops it (exit 0).\n"}},
+      {"scan",
+       {{},
+        {"--bus"},
+        "sckd scan [--bus N]\n"
+        "  Probes every address 0x08..0x77 on /dev/i2c-N (default: every bus), prints a\n"
+        "  grid like i2cdetect, the known chips that may sit at each address that answered\n"
+        "  and the lines to add to the config. UU: a kernel driver owns the address.\n"
+        "  exit: 0, or 1 when no bus can be opened\n"}},
+  };
+  return specs;
+}
+
+int usageError(std::string_view what) {
+  std::fprintf(stderr, "sckd: %.*s\n%.*s", static_cast<int>(what.size()), what.data(),
+               static_cast<int>(kUsage.size()), kUsage.data());
+  return kExitUsage;
+}
+
+struct Parsed {
+  std::map<std::string, std::string, std::less<>> values;
+  std::map<std::string, bool, std::less<>> flags;
+  bool help = false;
+};
+
+// Returns nothing after printing a usage error.
+std::optional<Parsed> parseOptions(const Spec& spec, const std::vector<std::string>& args) {
+  Parsed parsed;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      parsed.help = true;
+      continue;
+    }
+    std::optional<std::string> inlineValue;
+    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      inlineValue = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+    }
+    auto is = [&](const std::vector<std::string_view>& list) {
+      for (auto name : list)
+        if (name == arg) return true;
+      return false;
+    };
+    if (is(spec.flags) && !inlineValue) {
+      parsed.flags[arg] = true;
+    } else if (is(spec.valued)) {
+      if (!inlineValue && i + 1 >= args.size()) {
+        usageError("option " + arg + " needs a value");
+        return std::nullopt;
+      }
+      parsed.values[arg] = inlineValue ? *inlineValue : args[++i];
+    } else {
+      usageError("unknown option '" + args[i] + "'");
+      return std::nullopt;
+    }
+  }
+  return parsed;
+}
+
+std::string configFrom(const Parsed& parsed) {
+  auto it = parsed.values.find("--config");
+  return it != parsed.values.end() ? it->second : defaultConfigPath();
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv, const Hardware& hardware) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "--version" || args[0] == "-V")) {
+    std::printf("sckd %s\n", SCKD_VERSION);
+    return 0;
+  }
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    std::printf("%.*s\n%.*s", static_cast<int>(kUsage.size()), kUsage.data(),
+                static_cast<int>(kHelp.size()), kHelp.data());
+    return 0;
+  }
+  std::string command = "run";  // `sckd` alone, or `sckd --config X`, is the daemon
+  if (!args.empty() && args[0].rfind("-", 0) != 0) {
+    command = args[0];
+    args.erase(args.begin());
+  }
+  auto spec = commandSpecs().find(command);
+  if (spec == commandSpecs().end()) return usageError("unknown command '" + command + "'");
+  std::optional<Parsed> parsed = parseOptions(spec->second, args);
+  if (!parsed) return kExitUsage;
+  if (parsed->help) {
+    std::printf("%.*s", static_cast<int>(spec->second.help.size()), spec->second.help.data());
+    return 0;
+  }
+  const std::string config = configFrom(*parsed);
+  if (command == "run") {
+    if (parsed->flags.count("--verbose")) log::setLevel(log::Level::Debug);
+    return Daemon::run(config, hardware);
+  }
+  if (command == "check") {
+    return checkCommand(
+        {config, parsed->flags.count("--offline") > 0, parsed->flags.count("--config-only") > 0},
+        hardware);
+  }
+  if (command == "status") return statusCommand({config, parsed->flags.count("--json") > 0});
+  if (command == "scan") {
+    ScanOptions scan;
+    if (auto b = parsed->values.find("--bus"); b != parsed->values.end()) {
+      const std::string& text = b->second;
+      if (text.empty() || text.size() > 4 ||
+          text.find_first_not_of("0123456789") != std::string::npos) {
+        return usageError("--bus takes a bus number (N in /dev/i2c-N), not '" + text + "'");
+      }
+      scan.bus = std::stoi(text);
+    }
+    return scanCommand(scan);
+  }
+  TailOptions tail;
+  tail.configPath = config;
+  tail.all = parsed->flags.count("--all") > 0;
+  tail.json = parsed->flags.count("--json") > 0;
+  if (auto t = parsed->values.find("--token"); t != parsed->values.end()) tail.token = t->second;
+  if (auto g = parsed->values.find("--share"); g != parsed->values.end())
+    tail.shareGroup = g->second;
+  if (tail.all && tail.token) return usageError("--token and --all exclude each other");
+  return tailCommand(tail);
+}
+
+}  // namespace sckd

@@ -1,0 +1,176 @@
+// `sckd tail`: the platform's side of the wire, for a person. Subscribes to what the broker
+// receives and prints each reading decoded, so a user sees their data arrive.
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+
+#include "config/config.h"
+#include "daemon/base/backoff.h"
+#include "daemon/cli/commands.h"
+#include "daemon/base/event_loop.h"
+#include "daemon/base/log.h"
+#include "daemon/uplink/mqtt_client.h"
+#include "daemon/uplink/sensor_catalog.h"
+
+namespace sckd {
+namespace {
+
+// "device/sck/<token>/readings" -> "<token>"
+std::string tokenOf(const std::string& topic) {
+  constexpr std::string_view prefix = "device/sck/";
+  auto end = topic.rfind("/readings");
+  if (topic.rfind(prefix, 0) != 0 || end == std::string::npos || end < prefix.size()) return "?";
+  return topic.substr(prefix.size(), end - prefix.size());
+}
+
+void printMessage(const std::string& topic, std::string_view payload, bool showDevice, bool json) {
+  nlohmann::json doc = nlohmann::json::parse(payload, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("data") || !doc["data"].is_array()) {
+    std::fprintf(stderr, "tail: message on %s is not a readings payload: %.*s\n", topic.c_str(),
+                 static_cast<int>(std::min<std::size_t>(payload.size(), 200)), payload.data());
+    return;
+  }
+  const std::string device = tokenOf(topic);
+  for (const auto& entry : doc["data"]) {
+    if (!entry.is_object()) continue;
+    std::string at = entry.contains("recorded_at") && entry["recorded_at"].is_string()
+                         ? entry["recorded_at"].get<std::string>()
+                         : "(no recorded_at)";
+    if (!entry.contains("sensors") || !entry["sensors"].is_array()) continue;
+    for (const auto& sensor : entry["sensors"]) {
+      if (!sensor.is_object() || !sensor.contains("id") || !sensor.contains("value")) continue;
+      const auto& idNode = sensor["id"];
+      const auto& value = sensor["value"];
+      const int id = idNode.is_number_integer() ? idNode.get<int>() : -1;
+      const CatalogEntry* known = findCatalogEntry(id);
+      if (json) {
+        nlohmann::json line = {{"recorded_at", at}, {"id", idNode}, {"value", value}};
+        if (showDevice) line["device"] = device;
+        if (known) {
+          line["name"] = known->name;
+          line["unit"] = known->unit;
+        }
+        std::printf("%s\n", line.dump().c_str());
+        continue;
+      }
+      std::string text = at + "  ";
+      if (showDevice) text += device + "  ";
+      text += "id " + idNode.dump() + "  ";
+      text += known ? std::string(known->name) : std::string("(unknown sensor)");
+      text += "  " + value.dump();
+      if (known && !known->unit.empty()) text += " " + std::string(known->unit);
+      std::printf("%s\n", text.c_str());
+    }
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int tailCommand(const TailOptions& options) {
+  std::signal(SIGPIPE, SIG_IGN);
+  Result<Config> config = loadConfig(options.configPath);
+  if (!config.ok()) {
+    std::fprintf(stderr, "%s\n", config.error().message.c_str());
+    return 1;
+  }
+  const std::string token = options.token.value_or(config->platform.token);
+  std::string topic = options.all ? "device/sck/+/readings" : "device/sck/" + token + "/readings";
+  if (options.shareGroup) topic = "$share/" + *options.shareGroup + "/" + topic;
+  if (!options.all) log::setSecret(token);
+
+  auto loop = EventLoop::create({SIGINT, SIGTERM});
+  if (!loop.ok()) {
+    std::fprintf(stderr, "sckd tail: %s\n", loop.error().message.c_str());
+    return 2;
+  }
+  EventLoop& events = **loop;
+  std::mt19937 rng(std::random_device{}());
+  MqttSettings settings{
+      config->platform.host,
+      config->platform.port,
+      config->platform.tls,
+      config->platform.caFile,
+      "sckd-tail-" + std::to_string(getpid()) + "-" + std::to_string(rng() % 100000),
+      static_cast<int>(config->platform.keepalive.count()),
+      true};
+
+  std::unique_ptr<MqttClient> client;
+  Backoff backoff;
+  int watched = -1;
+  std::function<void()> connect;
+  std::function<void()> sync = [&] {
+    int fd = client ? client->socket() : -1;
+    if (watched >= 0 && watched != fd) {
+      events.unwatch(watched);
+      watched = -1;
+    }
+    if (fd >= 0 && watched < 0) {
+      if (events
+              .watch(fd, true, client->wantWrite(),
+                     [&](std::uint32_t ev) {
+                       if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) client->handleReadable();
+                       if ((ev & EPOLLOUT) && client->socket() >= 0) client->handleWritable();
+                       sync();
+                     })
+              .ok()) {
+        watched = fd;
+      }
+    } else if (fd >= 0) {
+      (void)events.modify(fd, true, client->wantWrite());
+    }
+  };
+  MqttClient::Callbacks callbacks;
+  callbacks.connected = [&] {
+    backoff.reset();
+    if (Status s = client->subscribe(topic, 1); !s.ok()) {
+      std::fprintf(stderr, "sckd tail: subscribe: %s\n", s.error().message.c_str());
+    } else {
+      std::fprintf(stderr, "sckd tail: listening on %s:%d for %s (Ctrl-C to stop)\n",
+                   settings.host.c_str(), settings.port,
+                   options.all ? topic.c_str() : log::maskSecret(token).c_str());
+    }
+  };
+  callbacks.disconnected = [&](const std::string& reason) {
+    std::fprintf(stderr, "sckd tail: %s:%d: %s; retrying\n", settings.host.c_str(), settings.port,
+                 reason.c_str());
+    if (watched >= 0) events.unwatch(watched);
+    watched = -1;
+    events.addTimer(MonoClock::now() + backoff.next(), [&] { connect(); });
+  };
+  callbacks.message = [&](const std::string& t, std::string_view payload) {
+    printMessage(t, payload, options.all, options.json);
+  };
+  auto created = MqttClient::create(settings, callbacks);
+  if (!created.ok()) {
+    std::fprintf(stderr, "sckd tail: %s\n", created.error().message.c_str());
+    return 2;
+  }
+  client = std::move(*created);
+  connect = [&] {
+    if (Status s = client->connect(); !s.ok()) {
+      callbacks.disconnected(s.error().message);
+      return;
+    }
+    sync();
+  };
+  std::function<void()> misc = [&] {
+    if (client->socket() >= 0) client->handleMisc();
+    sync();
+    events.addTimer(MonoClock::now() + Seconds(1), misc);
+  };
+  events.onSignal(SIGINT, [&] { events.stop(); });
+  events.onSignal(SIGTERM, [&] { events.stop(); });
+  connect();
+  misc();
+  Status ran = events.run();
+  if (watched >= 0) events.unwatch(watched);
+  client->disconnect();
+  return ran.ok() ? 0 : 2;
+}
+
+}  // namespace sckd

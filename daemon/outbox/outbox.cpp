@@ -1,0 +1,279 @@
+#include "daemon/outbox/outbox.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "daemon/base/log.h"
+#include "daemon/outbox/outbox_file.h"
+
+namespace sckd {
+
+// Made once per connection: a tick must not re-parse SQL.
+struct Outbox::Statements {
+  SqliteStmt begin, commit, rollback;
+  SqliteStmt insert, fetch, deleteRange, evict;
+  SqliteStmt addMeta, setMeta, pageCount, freelistCount;
+};
+
+namespace {
+
+// What a failed step said, captured before a ROLLBACK overwrites the connection's error.
+struct Failure {
+  int code = SQLITE_OK;
+  std::string message;
+};
+
+Failure failureOf(sqlite3* db) {
+  return {sqlite3_extended_errcode(db), sqliteMessage(db)};
+}
+
+// Steps a statement that returns no rows; resets it whatever happens.
+bool run(sqlite3_stmt* stmt) {
+  StmtReset reset(stmt);
+  const int rc = sqlite3_step(stmt);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW;
+}
+
+bool bindMeta(sqlite3_stmt* stmt, const char* key, std::int64_t value) {
+  return sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
+         sqlite3_bind_int64(stmt, 2, value) == SQLITE_OK;
+}
+
+Result<std::int64_t> queryOne(sqlite3* db, sqlite3_stmt* stmt) {
+  StmtReset reset(stmt);
+  if (sqlite3_step(stmt) != SQLITE_ROW) return makeError(sqliteMessage(db));
+  return sqlite3_column_int64(stmt, 0);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, std::uint64_t maxSize) {
+  auto db = outbox_file::openReadWrite(path);
+  if (!db) return withContext("outbox", db.error());
+  std::unique_ptr<Outbox> outbox(new Outbox(path, maxSize, std::move(*db)));
+  if (auto ok = outbox->prepare(); !ok) return withContext("outbox " + path, ok.error());
+  // A lowered max_size applies from the start, not only after the next tick.
+  if (auto ok = outbox->enforceMaxSize(); !ok) {
+    log::warning(log::Category::Outbox,
+                 "enforcing max_size on " + path + ": " + ok.error().message);
+  }
+  return outbox;
+}
+
+Result<OutboxStats> Outbox::readStats(const std::string& path) {
+  auto db = outbox_file::openReadOnly(path);
+  if (!db) return db.error();
+  return outbox_file::queryStats(db->get(), path);
+}
+
+Outbox::Outbox(std::string path, std::uint64_t maxSize, SqliteDb db)
+    : path_(std::move(path)), maxSize_(maxSize), db_(std::move(db)) {}
+
+Outbox::~Outbox() = default;
+
+Status Outbox::prepare() {
+  sqlite3* db = db_.get();
+  auto s = std::make_unique<Statements>();
+  const std::pair<SqliteStmt*, const char*> sql[] = {
+      {&s->begin, "BEGIN IMMEDIATE"},
+      {&s->commit, "COMMIT"},
+      {&s->rollback, "ROLLBACK"},
+      {&s->insert, "INSERT INTO readings(recorded_at, sensor_id, value) VALUES (?, ?, ?)"},
+      {&s->fetch,
+       "SELECT id, recorded_at, sensor_id, value FROM readings WHERE id > ? ORDER BY id LIMIT ?"},
+      {&s->deleteRange, "DELETE FROM readings WHERE id BETWEEN ? AND ?"},
+      {&s->evict, "DELETE FROM readings WHERE id IN (SELECT id FROM readings ORDER BY id LIMIT ?)"},
+      {&s->addMeta,
+       "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+       "ON CONFLICT(key) DO UPDATE SET value = coalesce(value, 0) + excluded.value"},
+      {&s->setMeta,
+       "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+       "ON CONFLICT(key) DO UPDATE SET value = excluded.value"},
+      {&s->pageCount, "PRAGMA page_count"},
+      {&s->freelistCount, "PRAGMA freelist_count"},
+  };
+  for (const auto& [slot, text] : sql) {
+    auto stmt = sqlitePrepare(db, text);
+    if (!stmt) return stmt.error();
+    *slot = std::move(*stmt);
+  }
+  statements_ = std::move(s);
+  auto pageSize = sqliteQueryInt(db, "PRAGMA page_size");
+  if (!pageSize) return pageSize.error();
+  pageSize_ = pageSize->value_or(4096);
+  // The only full count: afterwards queued_ follows commits, acks and evictions.
+  auto count = sqliteQueryInt(db, "SELECT count(*) FROM readings");
+  if (!count) return count.error();
+  queued_ = static_cast<std::uint64_t>(count->value_or(0));
+  return {};
+}
+
+Status Outbox::commit(const std::vector<NewReading>& readings) {
+  if (readings.empty()) return {};
+  sqlite3* db = db_.get();
+  Statements& s = *statements_;
+  Failure failure;
+  bool ok = run(s.begin.get());
+  if (!ok) failure = failureOf(db);
+  for (std::size_t i = 0; ok && i < readings.size(); ++i) {
+    const NewReading& r = readings[i];
+    sqlite3_stmt* insert = s.insert.get();
+    StmtReset reset(insert);
+    ok = sqlite3_bind_int64(insert, 1, r.recordedAt) == SQLITE_OK &&
+         sqlite3_bind_int(insert, 2, r.sensorId) == SQLITE_OK &&
+         sqlite3_bind_text(insert, 3, r.value.data(), static_cast<int>(r.value.size()),
+                           SQLITE_STATIC) == SQLITE_OK &&
+         sqlite3_step(insert) == SQLITE_DONE;
+    if (!ok) failure = failureOf(db);
+  }
+  if (ok) {
+    ok = run(s.commit.get());
+    if (!ok) failure = failureOf(db);
+  }
+  if (!ok) {
+    // SQLite may already have rolled back (it does for some SQLITE_FULL cases); only the
+    // uncommitted rows go, everything committed before stays readable.
+    if (sqlite3_get_autocommit(db) == 0) (void)run(s.rollback.get());
+    const std::string what = "cannot store " + std::to_string(readings.size()) + " readings in " +
+                             path_ + " (" + failure.message + ")";
+    const std::string retry = "; they are kept in memory and retried";
+    const int primary = failure.code & 0xff;
+    if (primary == SQLITE_FULL) return makeError("disk full: " + what + retry);
+    if (primary == SQLITE_IOERR) return makeError("I/O error: " + what + retry);
+    return makeError(what + retry);
+  }
+  queued_ += readings.size();
+  if (auto cap = enforceMaxSize(); !cap) {
+    // The readings are committed; a failed eviction is retried after the next tick.
+    log::warning(log::Category::Outbox,
+                 "enforcing max_size on " + path_ + ": " + cap.error().message);
+  }
+  return {};
+}
+
+Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, std::size_t limit) {
+  std::vector<StoredReading> rows;
+  sqlite3_stmt* fetch = statements_->fetch.get();
+  StmtReset reset(fetch);
+  sqlite3_bind_int64(fetch, 1, afterRowId);
+  sqlite3_bind_int64(fetch, 2,
+                     static_cast<std::int64_t>(std::min<std::uint64_t>(limit, INT64_MAX)));
+  rows.reserve(std::min<std::size_t>(limit, 4096));
+  int rc = SQLITE_OK;
+  while ((rc = sqlite3_step(fetch)) == SQLITE_ROW) {
+    StoredReading r;
+    r.rowId = sqlite3_column_int64(fetch, 0);
+    r.recordedAt = sqlite3_column_int64(fetch, 1);
+    r.sensorId = sqlite3_column_int(fetch, 2);
+    const auto* text = static_cast<const char*>(sqlite3_column_blob(fetch, 3));
+    r.value.assign(text != nullptr ? text : "",
+                   static_cast<std::size_t>(sqlite3_column_bytes(fetch, 3)));
+    rows.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) {
+    return makeError("outbox: reading " + path_ + ": " + sqliteMessage(db_.get()));
+  }
+  return rows;
+}
+
+Result<std::int64_t> Outbox::deleteRows(sqlite3_stmt* del, std::initializer_list<std::int64_t> args,
+                                        const char* counter,
+                                        std::optional<std::int64_t> deliveredAt) {
+  sqlite3* db = db_.get();
+  Statements& s = *statements_;
+  std::int64_t deleted = 0;
+  bool ok = run(s.begin.get());
+  if (ok) {
+    StmtReset reset(del);
+    int index = 1;
+    for (std::int64_t arg : args) ok = ok && sqlite3_bind_int64(del, index++, arg) == SQLITE_OK;
+    ok = ok && sqlite3_step(del) == SQLITE_DONE;
+    deleted = sqlite3_changes64(db);
+  }
+  ok = ok && bindMeta(s.addMeta.get(), counter, deleted) && run(s.addMeta.get());
+  if (deliveredAt) {
+    ok = ok && bindMeta(s.setMeta.get(), "last_delivery_at", *deliveredAt) && run(s.setMeta.get());
+  }
+  ok = ok && run(s.commit.get());
+  if (!ok) {
+    const Failure failure = failureOf(db);
+    if (sqlite3_get_autocommit(db) == 0) (void)run(s.rollback.get());
+    return makeError(failure.message);
+  }
+  queued_ -= std::min<std::uint64_t>(queued_, static_cast<std::uint64_t>(deleted));
+  return deleted;
+}
+
+Status Outbox::acknowledge(std::int64_t firstRowId, std::int64_t lastRowId, std::int64_t nowUnix) {
+  if (firstRowId > lastRowId) return {};
+  Result<std::int64_t> deleted =
+      deleteRows(statements_->deleteRange.get(), {firstRowId, lastRowId}, "delivered", nowUnix);
+  if (!deleted.ok()) {
+    return makeError("outbox: recording delivery of rows " + std::to_string(firstRowId) + ".." +
+                     std::to_string(lastRowId) + " in " + path_ + ": " + deleted.error().message);
+  }
+  return {};
+}
+
+Result<std::uint64_t> Outbox::usedBytes() {
+  auto pages = queryOne(db_.get(), statements_->pageCount.get());
+  if (!pages) return pages.error();
+  auto freePages = queryOne(db_.get(), statements_->freelistCount.get());
+  if (!freePages) return freePages.error();
+  // Freed pages stay in the file for reuse; they are not data, so they do not count.
+  const auto used = static_cast<std::uint64_t>(std::max<std::int64_t>(0, *pages - *freePages));
+  return used * static_cast<std::uint64_t>(pageSize_) + outbox_file::fileSize(path_ + "-wal");
+}
+
+bool Outbox::checkpoint() {
+  int logFrames = 0, checkpointed = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                           &logFrames, &checkpointed);
+  return rc == SQLITE_OK;
+}
+
+Status Outbox::evictOldest(std::uint64_t rows) {
+  Result<std::int64_t> deleted = deleteRows(
+      statements_->evict.get(), {static_cast<std::int64_t>(rows)}, "dropped", std::nullopt);
+  if (!deleted.ok()) return makeError("dropping the oldest readings: " + deleted.error().message);
+  droppedSinceTake_ += static_cast<std::uint64_t>(*deleted);
+  return {};
+}
+
+// Past max_size, drops the oldest queued readings until the outbox is back under ~90% of
+// it, so eviction happens in a few big steps rather than a little at every tick.
+Status Outbox::enforceMaxSize() {
+  auto size = usedBytes();
+  if (!size) return size.error();
+  if (*size <= maxSize_) return {};
+  // The WAL (up to ~4 MB between checkpoints) counts too: fold it back first, it may be
+  // all that is over. If a reader (`sckd status`) pins it, only the data pages can shrink.
+  (void)checkpoint();
+  const std::uint64_t target = maxSize_ / 10 * 9;
+  for (int round = 0; round < 1000 && queued_ > 0; ++round) {
+    size = usedBytes();
+    if (!size) return size.error();
+    const std::uint64_t wal = outbox_file::fileSize(path_ + "-wal");
+    const std::uint64_t data = *size > wal ? *size - wal : 0;
+    if (*size <= target || data <= target) break;
+    const std::uint64_t perRow = std::max<std::uint64_t>(1, data / queued_);
+    // Estimate from the average row, then re-measure: pages free only when emptied.
+    std::uint64_t rows = (*size - target) / perRow + 1;
+    rows = std::clamp<std::uint64_t>(rows, std::min<std::uint64_t>(64, queued_), 100000);
+    if (auto ok = evictOldest(rows); !ok) return ok;
+  }
+  (void)checkpoint();  // the deletes went to the WAL; leave it small
+  return {};
+}
+
+Result<OutboxStats> Outbox::stats() {
+  return outbox_file::queryStats(db_.get(), path_);
+}
+
+std::uint64_t Outbox::takeDroppedCount() {
+  return std::exchange(droppedSinceTake_, 0);
+}
+
+}  // namespace sckd

@@ -1,0 +1,276 @@
+#include "daemon/outbox/outbox_file.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <optional>
+
+#include "daemon/base/log.h"
+
+namespace sckd::outbox_file {
+namespace {
+
+bool exists(const std::string& path) {
+  struct stat st = {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+// SQLITE_CORRUPT / SQLITE_NOTADB mean the bytes are bad; anything else (permissions, I/O,
+// locks) is not the file's fault and must never make us move it aside.
+bool lastErrorIsCorruption(sqlite3* db) {
+  const int primary = sqlite3_errcode(db) & 0xff;
+  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+struct Verdict {
+  enum Kind { Fresh, Ours, Rejected } kind = Fresh;
+  std::string reason;  // why it was rejected
+};
+
+Result<Verdict> classify(sqlite3* db) {
+  auto fail = [&](const Error& error) -> Result<Verdict> {
+    if (lastErrorIsCorruption(db)) return Verdict{Verdict::Rejected, "corrupt: " + error.message};
+    return error;
+  };
+  auto appId = sqliteQueryInt(db, "PRAGMA application_id");
+  if (!appId) return fail(appId.error());
+  auto tables = sqliteQueryText(
+      db,
+      "SELECT count(*) || ':' || coalesce(group_concat(name, ', '), '') FROM sqlite_schema "
+      "WHERE type = 'table' AND name NOT IN ('readings', 'meta', 'sqlite_sequence')");
+  if (!tables) return fail(tables.error());
+  auto anyTable = sqliteQueryInt(db, "SELECT count(*) FROM sqlite_schema");
+  if (!anyTable) return fail(anyTable.error());
+  const std::int64_t id = appId->value_or(0);
+  const std::string foreignTables = tables->substr(tables->find(':') + 1);
+  if (id == 0 && anyTable->value_or(0) == 0) return Verdict{Verdict::Fresh, {}};
+  if (id != kApplicationId) {
+    return Verdict{Verdict::Rejected,
+                   "not an sckd outbox (application_id " + std::to_string(id) +
+                       (foreignTables.empty() ? "" : ", tables " + foreignTables) + ")"};
+  }
+  if (!foreignTables.empty()) {
+    return Verdict{Verdict::Rejected, "not an sckd outbox (foreign tables " + foreignTables + ")"};
+  }
+  auto version = sqliteQueryInt(db, "PRAGMA user_version");
+  if (!version) return fail(version.error());
+  if (version->value_or(0) > kSchemaVersion) {
+    return Verdict{Verdict::Rejected, "schema version " + std::to_string(version->value_or(0)) +
+                                          " is newer than this sckd's (" +
+                                          std::to_string(kSchemaVersion) + ")"};
+  }
+  // quick_check reads every page once (O(size), no index cross-check): the bench measures it
+  // on a week-long and on a 1 000 000-row backlog.
+  auto check = sqliteQueryText(db, "PRAGMA quick_check(1)");
+  if (!check) return fail(check.error());
+  if (*check != "ok") return Verdict{Verdict::Rejected, "corrupt: quick_check says " + *check};
+  return Verdict{Verdict::Ours, {}};
+}
+
+Result<SqliteDb> openConnection(const std::string& path, int flags) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  SqliteDb db(raw);  // owns the handle even when the open failed
+  if (rc != SQLITE_OK) return makeError("cannot open " + path + ": " + sqliteMessage(raw));
+  sqlite3_extended_result_codes(raw, 1);
+  // A reader (`sckd status`) or checkpoint may hold a lock briefly; waiting a few seconds
+  // beats failing a tick.
+  sqlite3_busy_timeout(raw, 5000);
+  return db;
+}
+
+// "<path>.corrupt-<unix seconds>", with a counter if that name is taken (two in a second).
+std::string asideName(const std::string& path) {
+  const std::string base = path + ".corrupt-" + std::to_string(std::time(nullptr));
+  std::string name = base;
+  for (int n = 1; exists(name) || exists(name + "-wal"); ++n) name = base + "." + std::to_string(n);
+  return name;
+}
+
+Status moveAside(const std::string& path, const std::string& reason) {
+  const std::string target = asideName(path);
+  if (::rename(path.c_str(), target.c_str()) != 0) {
+    return makeError("outbox " + path + " is unusable (" + reason + ") and could not be moved to " +
+                     target + ": " + std::strerror(errno));
+  }
+  // Its WAL may hold the newest pages: it belongs with the file it was written for.
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    const std::string from = path + suffix;
+    if (exists(from) && ::rename(from.c_str(), (target + suffix).c_str()) != 0) {
+      log::error(log::Category::Outbox,
+                 "could not move " + from + " to " + target + suffix + ": " + std::strerror(errno));
+    }
+  }
+  log::error(log::Category::Outbox, "outbox " + path + " is unusable (" + reason +
+                                        "); moved it aside to " + target +
+                                        " and started a fresh outbox");
+  return {};
+}
+
+Status configure(sqlite3* db, const std::string& path) {
+  auto mode = sqliteQueryText(db, "PRAGMA journal_mode = WAL");
+  if (!mode) return mode.error();
+  if (*mode != "wal") return makeError("cannot use WAL mode on " + path + " (got " + *mode + ")");
+  // FULL: the WAL is fsynced at every commit, so a reading acknowledged to the sampler
+  // survives a power cut (Pis lose power). One fsync per tick (~1/min) is affordable.
+  // secure_delete off: readings are published anyway, and zeroing freed pages doubles the
+  // writes to an SD card. journal_size_limit keeps a checkpointed WAL from staying large.
+  return sqliteExec(db,
+                    "PRAGMA synchronous = FULL;"
+                    "PRAGMA secure_delete = OFF;"
+                    "PRAGMA journal_size_limit = 4194304;");
+}
+
+Status createSchema(sqlite3* db) {
+  // AUTOINCREMENT: row ids are never reused, even after the newest rows are deleted; the
+  // publisher's cursor relies on new rows always sorting after every row it has sent.
+  return sqliteExec(
+      db,
+      "BEGIN IMMEDIATE;"
+      "CREATE TABLE IF NOT EXISTS readings(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " recorded_at INTEGER NOT NULL, sensor_id INTEGER NOT NULL, value TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER);"
+      "INSERT OR IGNORE INTO meta(key, value) VALUES ('delivered', 0), ('dropped', 0);"
+      "PRAGMA application_id = " +
+          std::to_string(kApplicationId) +
+          ";"
+          "PRAGMA user_version = " +
+          std::to_string(kSchemaVersion) +
+          ";"
+          "COMMIT;");
+}
+
+}  // namespace
+
+Status checkDirectory(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::string dir = fs::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  struct stat st = {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    // A fresh setup (a path under /tmp for a demo, a new data disk) just needs the folder;
+    // under systemd, StateDirectory= has made /var/lib/sckd already.
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || ::stat(dir.c_str(), &st) != 0) {
+      return makeError("directory " + dir + " for the outbox " + path +
+                       " does not exist and cannot be created (" +
+                       (ec ? ec.message() : std::string(std::strerror(errno))) +
+                       "); create it or change outbox.path");
+    }
+  }
+  if (!S_ISDIR(st.st_mode))
+    return makeError(dir + " (for the outbox " + path + ") is not a directory");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return makeError("directory " + dir + " for the outbox " + path + " is not writable by uid " +
+                     std::to_string(::getuid()) + " (" + std::strerror(errno) + ")");
+  }
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return makeError("outbox path " + path + " is a directory, not a file");
+  }
+  return {};
+}
+
+Result<SqliteDb> openReadWrite(const std::string& path) {
+  if (auto dir = checkDirectory(path); !dir) return dir.error();
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  auto db = openConnection(path, flags);
+  if (!db) return db.error();
+  auto verdict = classify(db->get());
+  if (!verdict) return makeError("cannot read " + path + ": " + verdict.error().message);
+  if (verdict->kind == Verdict::Rejected) {
+    // Leave a foreign WAL as it is: it goes aside with its file, unmerged.
+    sqlite3_db_config(db->get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    db->reset();
+    if (auto moved = moveAside(path, verdict->reason); !moved) return moved.error();
+    db = openConnection(path, flags);
+    if (!db) return db.error();
+  }
+  if (auto ok = configure(db->get(), path); !ok) return withContext(path, ok.error());
+  if (auto ok = createSchema(db->get()); !ok) return withContext(path, ok.error());
+  return db;
+}
+
+Result<SqliteDb> openReadOnly(const std::string& path) {
+  struct stat st = {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return makeError("no outbox at " + path + ": has sckd run yet?");
+    return makeError("cannot read the outbox " + path + ": " + std::strerror(errno));
+  }
+  // With the daemon running, its -wal and -shm exist and a read-only connection shares
+  // them. Without them a read-only connection would create both (owned by whoever runs
+  // `sckd status`, possibly root) and leave them behind; the file alone is then the whole
+  // database, so read it as immutable: no locks, no side files.
+  std::string uri = "file:";
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || std::strchr("/._-~", c) != nullptr) {
+      uri += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      uri += hex;
+    }
+  }
+  if (!exists(path + "-wal") || !exists(path + "-shm")) uri += "?immutable=1";
+  auto db = openConnection(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+  if (!db) return makeError("cannot open the outbox " + path + ": " + db.error().message);
+  auto appId = sqliteQueryInt(db->get(), "PRAGMA application_id");
+  if (!appId) return makeError("cannot read the outbox " + path + ": " + appId.error().message);
+  if (appId->value_or(0) != kApplicationId) {
+    return makeError(path + " is not an sckd outbox (application_id " +
+                     std::to_string(appId->value_or(0)) + ")");
+  }
+  return db;
+}
+
+std::uint64_t fileSize(const std::string& path) {
+  struct stat st = {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+std::uint64_t onDiskSize(const std::string& path) {
+  return fileSize(path) + fileSize(path + "-wal");
+}
+
+Result<OutboxStats> queryStats(sqlite3* db, const std::string& path) {
+  OutboxStats stats;
+  // One read transaction: the numbers describe a single moment even while the daemon writes.
+  if (auto ok = sqliteExec(db, "BEGIN"); !ok) return ok.error();
+  auto body = [&]() -> Status {
+    auto count = sqliteQueryInt(db, "SELECT count(*) FROM readings");
+    if (!count) return count.error();
+    stats.queued = static_cast<std::uint64_t>(count->value_or(0));
+    // Rows are committed in tick order, so the ends by id are the oldest and newest: two
+    // index lookups instead of a scan of the whole backlog.
+    auto oldest = sqliteQueryInt(db, "SELECT recorded_at FROM readings ORDER BY id LIMIT 1");
+    if (!oldest) return oldest.error();
+    stats.oldestRecordedAt = *oldest;
+    auto newest = sqliteQueryInt(db, "SELECT recorded_at FROM readings ORDER BY id DESC LIMIT 1");
+    if (!newest) return newest.error();
+    stats.newestRecordedAt = *newest;
+    auto delivered = sqliteQueryInt(db, "SELECT value FROM meta WHERE key = 'delivered'");
+    if (!delivered) return delivered.error();
+    stats.delivered = static_cast<std::uint64_t>(delivered->value_or(0));
+    auto dropped = sqliteQueryInt(db, "SELECT value FROM meta WHERE key = 'dropped'");
+    if (!dropped) return dropped.error();
+    stats.dropped = static_cast<std::uint64_t>(dropped->value_or(0));
+    auto last = sqliteQueryInt(db, "SELECT value FROM meta WHERE key = 'last_delivery_at'");
+    if (!last) return last.error();
+    stats.lastDeliveryAt = *last;
+    return {};
+  }();
+  (void)sqliteExec(db, "COMMIT");
+  if (!body) return withContext("reading " + path, body.error());
+  stats.sizeBytes = onDiskSize(path);
+  return stats;
+}
+
+}  // namespace sckd::outbox_file

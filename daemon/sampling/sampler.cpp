@@ -1,0 +1,252 @@
+#include "daemon/sampling/sampler.h"
+
+#include <cstdio>
+
+#include "daemon/uplink/payload.h"
+
+namespace sckd {
+namespace {
+
+// While the disk is full, readings wait in memory; past this many the oldest are dropped
+// (about a day of 10 sensors at 1 s), so a long outage cannot exhaust a Pi's RAM.
+constexpr std::size_t kMaxUnsaved = 1'000'000;
+
+}  // namespace
+
+// The readings of one tick, gathered while its sensors' measurements complete.
+struct Sampler::Tick {
+  std::int64_t recordedAt = 0;
+  std::size_t pending = 0;  // started measurements not yet collected
+  std::vector<NewReading> readings;
+};
+
+Sampler::Sampler(Timers& timers, const Clock& clock, Outbox& outbox, bool requireSync,
+                 std::vector<Sensor> sensors)
+    : timers_(timers),
+      clock_(clock),
+      outbox_(outbox),
+      requireSync_(requireSync),
+      scheduler_(clock) {
+  sensors_.reserve(sensors.size());
+  for (auto& sensor : sensors) {
+    SensorState state;
+    state.sensor = std::move(sensor);
+    sensors_.push_back(std::move(state));
+  }
+  for (std::size_t i = 0; i < sensors_.size(); ++i) {
+    scheduler_.add(i, sensors_[i].sensor.config.interval);
+  }
+}
+
+Sampler::~Sampler() {
+  timers_.cancelTimer(tickTimer_);
+  for (auto& state : sensors_) timers_.cancelTimer(state.collectTimer);
+  // A tick interrupted by shutdown or reload is not committed: its readings were never
+  // stored, so nothing stored is lost. Readings still waiting for disk space are.
+  if (!unsaved_.empty()) {
+    log::error(log::Category::Outbox, "stopping with " + std::to_string(unsaved_.size()) +
+                                          " readings that could not be stored (disk full)");
+  }
+}
+
+std::string Sampler::describe(const SensorConfig& sensor) {
+  std::string text = sensor.name + " (" + sensor.driver;
+  if (sensor.bus && sensor.address) {
+    char where[32];
+    std::snprintf(where, sizeof where, "@i2c-%d:0x%02x", *sensor.bus, *sensor.address);
+    text += where;
+  }
+  return text + ")";
+}
+
+void Sampler::start() {
+  armNextTick();
+}
+
+Sampler::Health Sampler::health() const {
+  Health h;
+  for (const auto& state : sensors_) (state.failing ? h.failing : h.ok) += 1;
+  return h;
+}
+
+void Sampler::armNextTick() {
+  MonoTime deadline = scheduler_.nextDeadline();
+  if (deadline == MonoTime::max()) return;
+  tickTimer_ = timers_.addTimer(deadline, [this] { onTick(); });
+}
+
+bool Sampler::clockUsable() {
+  if (!requireSync_ || clock_.synchronized()) {
+    if (clockWasUnsynced_) {
+      log::notice(log::Category::Clock,
+                  "clock synchronised: taking readings again (CLOCK_SYNCHRONIZED); " +
+                      std::to_string(ticksWithoutClock_) + " ticks were skipped while waiting");
+      clockWasUnsynced_ = false;
+      ticksWithoutClock_ = 0;
+    }
+    return true;
+  }
+  if (!clockWasUnsynced_) {
+    // Said once: a Pi without a real-time clock boots in 1970 until NTP answers, and the
+    // platform would store such readings at that date (platform.md).
+    log::warning(log::Category::Clock,
+                 "system clock is not synchronised: no readings are taken until it is "
+                 "(CLOCK_UNSYNCHRONIZED); check systemd-timesyncd or chrony, or set "
+                 "clock.require_sync: false on a machine without NTP");
+    clockWasUnsynced_ = true;
+  }
+  ++ticksWithoutClock_;
+  return false;
+}
+
+void Sampler::onTick() {
+  tickTimer_ = 0;
+  std::vector<std::size_t> due = scheduler_.takeDue();
+  armNextTick();
+  if (!clockUsable()) return;
+
+  const WallTime now = clock_.wall();
+  auto tick = std::make_shared<Tick>();
+  tick->recordedAt = toUnixSeconds(now);
+  // Held at one while starting, so a measurement that completes inline cannot finish the
+  // tick before every due sensor has been started.
+  tick->pending = 1;
+  for (std::size_t index : due) {
+    SensorState& state = sensors_[index];
+    if (state.busy) {
+      sensorFailed(state, makeError("previous measurement still running; skipped this one "
+                                    "(interval shorter than the conversion time?)"));
+      continue;
+    }
+    Result<Millis> delay = state.sensor.driver->start(SampleContext{now});
+    if (!delay.ok()) {
+      sensorFailed(state, withContext("start measurement", delay.error()));
+      continue;
+    }
+    state.busy = true;
+    ++tick->pending;
+    if (delay->count() <= 0) {
+      collect(index, tick);
+    } else {
+      state.collectTimer = timers_.addTimer(clock_.monotonic() + *delay,
+                                            [this, index, tick] { collect(index, tick); });
+    }
+  }
+  if (--tick->pending == 0) finishTick(tick);
+}
+
+void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
+  SensorState& state = sensors_[index];
+  state.collectTimer = 0;
+  Result<Measurement> measurement = state.sensor.driver->collect();
+  if (measurement.ok() && measurement->continueAfter) {
+    // One more step to go: keep what this step measured and come back for the rest.
+    state.partial.append(*measurement);
+    state.collectTimer = timers_.addTimer(clock_.monotonic() + *measurement->continueAfter,
+                                          [this, index, tick] { collect(index, tick); });
+    return;
+  }
+  if (measurement.ok() && (!state.partial.samples.empty() || !state.partial.failures.empty())) {
+    Measurement whole = std::move(state.partial);
+    whole.append(*measurement);
+    measurement = std::move(whole);
+  }
+  state.partial = Measurement{};
+  state.busy = false;
+  if (!measurement.ok()) {
+    sensorFailed(state, withContext("read", measurement.error()));
+  } else {
+    const auto& quantities = state.sensor.info->quantities;
+    bool anyFailure = !measurement->failures.empty();
+    for (const Sample& sample : measurement->samples) {
+      const Quantity& quantity = quantities.at(sample.quantity);
+      Result<std::string> text = formatValue(sample.value, quantity.decimals);
+      auto id = state.sensor.config.ids.find(quantity.name);
+      if (!text.ok()) {
+        measurement->failures.push_back(withContext(quantity.name, text.error()));
+        anyFailure = true;
+        continue;
+      }
+      if (id == state.sensor.config.ids.end()) continue;  // validated: cannot happen
+      tick->readings.push_back(NewReading{tick->recordedAt, id->second, std::move(*text)});
+    }
+    if (anyFailure) {
+      std::string what;
+      for (const Error& e : measurement->failures) what += (what.empty() ? "" : "; ") + e.message;
+      sensorFailed(state, makeError(what));
+    } else {
+      sensorSucceeded(state);
+    }
+  }
+  if (--tick->pending == 0) finishTick(tick);
+}
+
+void Sampler::sensorFailed(SensorState& state, const Error& error) {
+  const bool first = !state.failing;
+  state.failing = true;
+  // The limiter is kept across failure episodes, so a sensor that flips between failing and
+  // working on every reading still produces one line per interval, not two per reading.
+  std::uint64_t suppressed = 0;
+  if (!state.failureLog.allow(clock_.monotonic(), &suppressed)) return;
+  state.failureReported = true;
+  std::string line = describe(state.sensor.config) + ": " + error.message;
+  if (first) line += " (SENSOR_FAILING)";
+  if (suppressed > 0)
+    line += " [" + std::to_string(suppressed) + " more failures since last report]";
+  log::warning(log::Category::Driver, line);
+}
+
+void Sampler::sensorSucceeded(SensorState& state) {
+  if (!state.failing) return;
+  state.failing = false;
+  if (!state.failureReported) return;  // the operator never heard of this episode
+  state.failureReported = false;
+  log::notice(log::Category::Driver,
+              describe(state.sensor.config) + ": reading again (SENSOR_RECOVERED)");
+}
+
+void Sampler::finishTick(const std::shared_ptr<Tick>& tick) {
+  if (tick->readings.empty()) return;
+  commit(std::move(tick->readings));
+}
+
+void Sampler::commit(std::vector<NewReading> readings) {
+  if (!unsaved_.empty()) {
+    // Older readings first, so row ids keep following time.
+    readings.insert(readings.begin(), unsaved_.begin(), unsaved_.end());
+    unsaved_.clear();
+  }
+  Status stored = outbox_.commit(readings);
+  if (!stored.ok()) {
+    commitFailing_ = true;
+    for (auto& reading : readings) unsaved_.push_back(std::move(reading));
+    std::size_t lost = 0;
+    while (unsaved_.size() > kMaxUnsaved) {
+      unsaved_.pop_front();
+      ++lost;
+    }
+    std::uint64_t suppressed = 0;
+    if (commitFailureLog_.allow(clock_.monotonic(), &suppressed)) {
+      std::string line = "cannot store readings (OUTBOX_WRITE_FAILED): " + stored.error().message +
+                         " (" + std::to_string(unsaved_.size()) +
+                         " readings now waiting in memory)";
+      if (lost > 0) line += "; " + std::to_string(lost) + " oldest unsaved readings dropped";
+      log::error(log::Category::Outbox, line);
+    }
+    return;
+  }
+  if (commitFailing_) {
+    commitFailing_ = false;
+    commitFailureLog_.reset();
+    log::notice(log::Category::Outbox, "storing readings again (OUTBOX_WRITE_RECOVERED)");
+  }
+  std::uint64_t dropped = outbox_.takeDroppedCount();
+  if (dropped > 0) {
+    log::warning(log::Category::Outbox, "outbox reached outbox.max_size: dropped the " +
+                                            std::to_string(dropped) +
+                                            " oldest queued readings (OUTBOX_FULL)");
+  }
+  if (committed_) committed_();
+}
+
+}  // namespace sckd

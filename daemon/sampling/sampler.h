@@ -1,0 +1,89 @@
+#pragma once
+// Runs the sensors. On each scheduler tick it starts every due sensor, collects each one
+// when its conversion is done (two-phase drivers never block the loop), and commits all of
+// that tick's readings to the outbox in ONE transaction, stamped with the tick's second.
+// A sensor that fails is left out and logged (rate-limited); it never stops the others.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "daemon/base/clock.h"
+#include "daemon/base/log.h"
+#include "daemon/outbox/outbox.h"
+#include "daemon/sampling/scheduler.h"
+#include "daemon/base/timers.h"
+#include "drivers/driver.h"
+
+namespace sckd {
+
+class Sampler {
+ public:
+  struct Sensor {
+    SensorConfig config;
+    const DriverInfo* info = nullptr;
+    std::unique_ptr<Driver> driver;
+  };
+  struct Health {
+    std::size_t ok = 0;
+    std::size_t failing = 0;
+  };
+
+  Sampler(Timers& timers, const Clock& clock, Outbox& outbox, bool requireSync,
+          std::vector<Sensor> sensors);
+  ~Sampler();
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  // Arms the first tick.
+  void start();
+  // Called after every successful commit, so the publisher can send at once.
+  void setCommittedCallback(std::function<void()> callback) { committed_ = std::move(callback); }
+
+  Health health() const;
+  std::size_t unsavedReadings() const { return unsaved_.size(); }
+  // "indoor (sht31@i2c-1:0x44)": how every log line names a sensor.
+  static std::string describe(const SensorConfig& sensor);
+
+ private:
+  struct SensorState {
+    Sensor sensor;
+    bool busy = false;             // a measurement is started and not yet collected
+    bool failing = false;          // the last measurement failed (for STATUS and recovery notice)
+    bool failureReported = false;  // this failure episode was logged, so its end is too
+    log::RateLimiter failureLog{std::chrono::minutes(10)};
+    Timers::Id collectTimer = 0;
+    Measurement partial;  // the steps so far of a multi-step measurement
+  };
+  struct Tick;
+
+  void armNextTick();
+  void onTick();
+  bool clockUsable();
+  void collect(std::size_t index, const std::shared_ptr<Tick>& tick);
+  void sensorFailed(SensorState& state, const Error& error);
+  void sensorSucceeded(SensorState& state);
+  void finishTick(const std::shared_ptr<Tick>& tick);
+  void commit(std::vector<NewReading> readings);
+
+  Timers& timers_;
+  const Clock& clock_;
+  Outbox& outbox_;
+  bool requireSync_;
+  std::vector<SensorState> sensors_;
+  Scheduler scheduler_;
+  Timers::Id tickTimer_ = 0;
+  std::function<void()> committed_;
+  bool clockWasUnsynced_ = false;
+  std::uint64_t ticksWithoutClock_ = 0;
+  // Readings that could not be committed (disk full): retried with the next commit.
+  std::deque<NewReading> unsaved_;
+  log::RateLimiter commitFailureLog_{std::chrono::minutes(5)};
+  bool commitFailing_ = false;
+};
+
+}  // namespace sckd

@@ -1,0 +1,384 @@
+#include "daemon/uplink/mqtt_client.h"
+
+#include <mosquitto.h>
+#include <sys/socket.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <utility>
+
+#include "daemon/base/log.h"
+
+namespace sckd {
+
+namespace {
+
+void initLibraryOnce() {
+  static std::once_flag once;
+  // Never cleaned up: other clients may live until exit, and the OS frees it all anyway.
+  std::call_once(once, [] { mosquitto_lib_init(); });
+}
+
+std::string lowerFirst(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+// Whether a return code means the connection (or the attempt) is gone.
+bool breaksConnection(int rc) {
+  switch (rc) {
+    case MOSQ_ERR_SUCCESS:
+    case MOSQ_ERR_NO_CONN:  // nothing left to lose
+    case MOSQ_ERR_NOMEM:
+    case MOSQ_ERR_INVAL:
+    case MOSQ_ERR_PAYLOAD_SIZE:
+    case MOSQ_ERR_OVERSIZE_PACKET:
+    case MOSQ_ERR_QOS_NOT_SUPPORTED:
+    case MOSQ_ERR_MALFORMED_UTF8:
+      return false;
+    default:
+      return true;
+  }
+}
+
+// RAII counter: the handle may not be destroyed while the library is on the stack.
+class InLibrary {
+ public:
+  explicit InLibrary(int& depth) : depth_(depth) { ++depth_; }
+  ~InLibrary() { --depth_; }
+  InLibrary(const InLibrary&) = delete;
+  InLibrary& operator=(const InLibrary&) = delete;
+
+ private:
+  int& depth_;
+};
+
+}  // namespace
+
+// libmosquitto's C callbacks, forwarding to the client the handle belongs to.
+struct MqttLibraryHooks {
+  static MqttClient& self(void* user) { return *static_cast<MqttClient*>(user); }
+
+  static void onConnect(struct mosquitto*, void* user, int rc) {
+    MqttClient& c = self(user);
+    if (rc != 0) {
+      // The library follows a refusal with a disconnect: report once, with this text.
+      c.refusal_ = std::string("broker refused the connection: ") + mosquitto_connack_string(rc);
+      return;
+    }
+    c.connected_ = true;
+    if (c.callbacks_.connected) c.callbacks_.connected();
+  }
+
+  static void onDisconnect(struct mosquitto*, void* user, int rc) {
+    const int savedErrno = errno;
+    MqttClient& c = self(user);
+    c.reportDown(c.reasonFor(rc, savedErrno));
+  }
+
+  static void onPublish(struct mosquitto*, void* user, int mid) {
+    MqttClient& c = self(user);
+    if (c.callbacks_.published) c.callbacks_.published(mid);
+  }
+
+  static void onMessage(struct mosquitto*, void* user, const struct mosquitto_message* m) {
+    MqttClient& c = self(user);
+    if (!c.callbacks_.message || m == nullptr) return;
+    std::string_view payload(static_cast<const char*>(m->payload),
+                             m->payload ? static_cast<std::size_t>(m->payloadlen) : 0);
+    c.callbacks_.message(m->topic ? m->topic : "", payload);
+  }
+
+  static void onLog(struct mosquitto*, void* user, int level, const char* text) {
+    MqttClient& c = self(user);
+    if (text == nullptr) return;
+    if (level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING)) {
+      c.lastLibraryError_ = text;
+      // OpenSSL reports in several lines; the first names the real cause.
+      if (c.tlsError_.empty() && (std::strstr(text, "OpenSSL") ||
+                                  std::strstr(text, "certificate") || std::strstr(text, "SSL"))) {
+        c.tlsError_ = text;
+      }
+    }
+    log::debug(log::Category::Mqtt, std::string("libmosquitto: ") + text);
+  }
+};
+
+Result<std::unique_ptr<MqttClient>> MqttClient::create(const MqttSettings& settings,
+                                                       Callbacks callbacks) {
+  initLibraryOnce();
+  if (settings.host.empty()) return makeError("mqtt: no broker host");
+  if (settings.port <= 0 || settings.port > 65535) {
+    return makeError("mqtt: invalid port " + std::to_string(settings.port));
+  }
+  std::unique_ptr<MqttClient> client(new MqttClient(settings, std::move(callbacks)));
+  // A first handle now, so setup problems (an unreadable CA file) show before connecting.
+  if (Status ok = client->setUpHandle(); !ok) return ok.error();
+  return client;
+}
+
+MqttClient::MqttClient(MqttSettings settings, Callbacks callbacks)
+    : settings_(std::move(settings)), callbacks_(std::move(callbacks)) {}
+
+MqttClient::~MqttClient() {
+  quiet_ = true;
+  if (mosq_ != nullptr) mosquitto_destroy(mosq_);
+}
+
+Status MqttClient::setUpHandle() {
+  if (mosq_ != nullptr) mosquitto_destroy(mosq_);
+  mosq_ = mosquitto_new(settings_.clientId.empty() ? nullptr : settings_.clientId.c_str(),
+                        settings_.cleanSession, this);
+  if (mosq_ == nullptr) {
+    return makeError(std::string("mqtt: cannot create a client: ") + std::strerror(errno));
+  }
+  mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  // The publisher owns the in-flight window; the library must not queue behind it.
+  mosquitto_max_inflight_messages_set(mosq_, 0);
+  mosquitto_connect_callback_set(mosq_, &MqttLibraryHooks::onConnect);
+  mosquitto_disconnect_callback_set(mosq_, &MqttLibraryHooks::onDisconnect);
+  mosquitto_publish_callback_set(mosq_, &MqttLibraryHooks::onPublish);
+  mosquitto_message_callback_set(mosq_, &MqttLibraryHooks::onMessage);
+  mosquitto_log_callback_set(mosq_, &MqttLibraryHooks::onLog);
+  if (!settings_.tls) return {};
+
+  int rc = MOSQ_ERR_SUCCESS;
+  if (settings_.caFile.empty()) {
+    rc = mosquitto_int_option(mosq_, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+  } else {
+    rc = mosquitto_tls_set(mosq_, settings_.caFile.c_str(), nullptr, nullptr, nullptr, nullptr);
+  }
+  if (rc != MOSQ_ERR_SUCCESS) {
+    return makeError("mqtt: cannot use CA file '" + settings_.caFile +
+                     "': " + mosquitto_strerror(rc));
+  }
+  // Peer and host name verification: the library's defaults, stated so nobody turns them off.
+  rc = mosquitto_tls_opts_set(mosq_, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
+  if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_insecure_set(mosq_, false);
+  if (rc != MOSQ_ERR_SUCCESS) {
+    return makeError(std::string("mqtt: cannot set TLS options: ") + mosquitto_strerror(rc));
+  }
+  return {};
+}
+
+Status MqttClient::connect() {
+  if (inLibrary_ > 0) return makeError("mqtt: connect() called from inside a client callback");
+  // A fresh handle per attempt: QoS 1 messages held from the last session are dropped, so
+  // they are never retransmitted under ids the publisher has forgotten.
+  connected_ = false;
+  quiet_ = false;
+  attemptLive_ = false;
+  releasePending_ = false;
+  refusal_.clear();
+  pendingFailure_.clear();
+  lastLibraryError_.clear();
+  tlsError_.clear();
+  if (Status ok = setUpHandle(); !ok) return ok;
+
+  attemptLive_ = true;
+  // Non-blocking TCP (and TLS) handshake; the host name lookup inside may block (getaddrinfo
+  // has no asynchronous form here), which is acceptable for one lookup per attempt.
+  errno = 0;
+  int rc = MOSQ_ERR_SUCCESS;
+  {
+    InLibrary guard(inLibrary_);
+    rc = mosquitto_connect_async(mosq_, settings_.host.c_str(), settings_.port,
+                                 settings_.keepaliveSeconds);
+  }
+  const int savedErrno = errno;
+  if (rc == MOSQ_ERR_INVAL) {
+    attemptLive_ = false;
+    return makeError("mqtt: invalid connection settings for " + settings_.host);
+  }
+  // An attempt that failed at once (a refused loopback port, an unknown host) is reported
+  // like one that fails later: through the callback.
+  if (rc != MOSQ_ERR_SUCCESS) reportDown(reasonFor(rc, savedErrno));
+  handleResult(MOSQ_ERR_SUCCESS);
+  return {};
+}
+
+void MqttClient::disconnect() {
+  if (mosq_ == nullptr) return;
+  quiet_ = true;
+  attemptLive_ = false;
+  if (connected_) {
+    InLibrary guard(inLibrary_);
+    (void)mosquitto_disconnect(mosq_);  // writes DISCONNECT now unless inside a callback
+  }
+  connected_ = false;
+  releaseHandle();
+}
+
+void MqttClient::releaseHandle() {
+  if (inLibrary_ > 0) {
+    releasePending_ = true;
+    return;
+  }
+  releasePending_ = false;
+  if (mosq_ != nullptr) mosquitto_destroy(mosq_);
+  mosq_ = nullptr;
+}
+
+int MqttClient::socket() const {
+  return mosq_ ? mosquitto_socket(mosq_) : -1;
+}
+
+bool MqttClient::tcpEstablished() const {
+  sockaddr_storage peer{};
+  socklen_t len = sizeof peer;
+  return ::getpeername(socket(), reinterpret_cast<sockaddr*>(&peer), &len) == 0;
+}
+
+bool MqttClient::tcpFailed() {
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (::getsockopt(socket(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+  if (err == 0) return false;
+  releasePending_ = true;  // the library would keep polling a dead socket
+  reportDown(lowerFirst(std::strerror(err)));
+  handleResult(MOSQ_ERR_SUCCESS);
+  return true;
+}
+
+bool MqttClient::wantWrite() const {
+  if (mosq_ == nullptr || socket() < 0) return false;
+  // During the TLS handshake only the TCP connect needs EPOLLOUT; the rest is driven by
+  // reads (see handleReadable).
+  if (tlsHandshaking()) return !tcpEstablished();
+  return mosquitto_want_write(mosq_);
+}
+
+void MqttClient::handleReadable() {
+  if (mosq_ == nullptr) return;
+  if (attemptLive_ && !connected_ && !tcpEstablished() && tcpFailed()) return;
+  int rc = MOSQ_ERR_SUCCESS;
+  {
+    InLibrary guard(inLibrary_);
+    rc = mosquitto_loop_read(mosq_, 1);
+    // A handshake that just completed leaves the queued CONNECT to be written.
+    if (rc == MOSQ_ERR_SUCCESS && tlsHandshaking() && mosquitto_socket(mosq_) >= 0) {
+      rc = mosquitto_loop_write(mosq_, 1);
+    }
+  }
+  handleResult(rc);
+}
+
+void MqttClient::handleWritable() {
+  if (mosq_ == nullptr) return;
+  const bool handshaking = tlsHandshaking();
+  if (attemptLive_ && !connected_ && !tcpEstablished()) {
+    (void)tcpFailed();  // writable before established: the connect failed (or is spurious)
+    return;
+  }
+  int rc = MOSQ_ERR_SUCCESS;
+  {
+    InLibrary guard(inLibrary_);
+    // The library only starts the TLS handshake (sends the ClientHello) from its read path.
+    rc = handshaking ? mosquitto_loop_read(mosq_, 1) : MOSQ_ERR_SUCCESS;
+    if (rc == MOSQ_ERR_SUCCESS && mosq_ != nullptr && mosquitto_socket(mosq_) >= 0) {
+      rc = mosquitto_loop_write(mosq_, 1);
+    }
+  }
+  handleResult(rc);
+}
+
+void MqttClient::handleMisc() {
+  if (mosq_ == nullptr) return;
+  int rc = MOSQ_ERR_SUCCESS;
+  {
+    InLibrary guard(inLibrary_);
+    rc = mosquitto_loop_misc(mosq_);
+  }
+  handleResult(rc);
+}
+
+void MqttClient::handleResult(int rc) {
+  if (inLibrary_ > 0) return;  // the outermost call finishes the job
+  const int savedErrno = errno;
+  if (!refusal_.empty()) reportDown(refusal_);
+  if (!pendingFailure_.empty()) {
+    // The socket is broken: close it (a fresh handle comes with the next connect()).
+    std::string reason = std::move(pendingFailure_);
+    pendingFailure_.clear();
+    if (attemptLive_) releasePending_ = true;
+    reportDown(reason);
+  }
+  if (breaksConnection(rc)) reportDown(reasonFor(rc, savedErrno));
+  if (releasePending_) releaseHandle();
+}
+
+Result<int> MqttClient::publish(const std::string& topic, std::string_view payload, int qos) {
+  if (mosq_ == nullptr || !connected_) return makeError("mqtt: not connected");
+  int mid = 0;
+  int rc = MOSQ_ERR_SUCCESS;
+  {
+    InLibrary guard(inLibrary_);
+    rc = mosquitto_publish(mosq_, &mid, topic.c_str(), static_cast<int>(payload.size()),
+                           payload.data(), qos, false);
+  }
+  if (rc == MOSQ_ERR_SUCCESS) return mid;
+  const std::string reason = reasonFor(rc, errno);
+  // Reported from the next loop call, not from inside the caller's publish loop.
+  if (breaksConnection(rc) && pendingFailure_.empty()) pendingFailure_ = reason;
+  return makeError("mqtt: publish failed: " + reason);
+}
+
+Status MqttClient::subscribe(const std::string& pattern, int qos) {
+  if (mosq_ == nullptr || !connected_) return makeError("mqtt: not connected");
+  int rc = MOSQ_ERR_SUCCESS;
+  {
+    InLibrary guard(inLibrary_);
+    rc = mosquitto_subscribe(mosq_, nullptr, pattern.c_str(), qos);
+  }
+  if (rc != MOSQ_ERR_SUCCESS) {
+    return makeError("mqtt: subscribe to " + pattern + " failed: " + mosquitto_strerror(rc));
+  }
+  return {};
+}
+
+void MqttClient::reportDown(const std::string& reason) {
+  const bool wasLive = attemptLive_;
+  attemptLive_ = false;
+  connected_ = false;
+  if (!wasLive || quiet_) return;
+  if (callbacks_.disconnected) callbacks_.disconnected(reason);
+}
+
+std::string MqttClient::reasonFor(int rc, int savedErrno) const {
+  if (rc == MOSQ_ERR_CONN_REFUSED && !refusal_.empty()) return refusal_;
+  // A TLS failure may surface as a TLS error, a reset or a closed socket: the library's
+  // OpenSSL text is what names it.
+  if (settings_.tls && !connected_ && !tlsError_.empty()) {
+    if (tlsError_.find("certificate verify failed") != std::string::npos ||
+        tlsError_.find("certificate") != std::string::npos) {
+      return "TLS certificate verification failed: " + tlsError_;
+    }
+    return "TLS handshake failed: " + tlsError_;
+  }
+  switch (rc) {
+    case MOSQ_ERR_SUCCESS:
+      return "disconnected";
+    case MOSQ_ERR_ERRNO:
+      if (savedErrno != 0) return lowerFirst(std::strerror(savedErrno));
+      return "connection failed";
+    case MOSQ_ERR_EAI:
+      return "cannot resolve host name " + settings_.host;
+    case MOSQ_ERR_CONN_LOST:
+      return "the connection was closed";
+    case MOSQ_ERR_KEEPALIVE:
+      return "no answer from the broker within the keepalive interval";
+    case MOSQ_ERR_TLS:
+      return "TLS handshake failed" +
+             (lastLibraryError_.empty() ? std::string() : ": " + lastLibraryError_);
+    case MOSQ_ERR_CONN_REFUSED:
+      return "broker refused the connection";
+    case MOSQ_ERR_PROTOCOL:
+      return "MQTT protocol error";
+    default:
+      return lowerFirst(mosquitto_strerror(rc));
+  }
+}
+
+}  // namespace sckd

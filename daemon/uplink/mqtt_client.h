@@ -1,0 +1,101 @@
+#pragma once
+// libmosquitto, driven from our own epoll loop (no libmosquitto thread): the loop watches
+// socket(), calls handleReadable()/handleWritable() on events and handleMisc() from a
+// timer (keepalive pings, QoS 1 retries). Reconnecting is the owner's decision (backoff);
+// this class only reports what happened.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "daemon/base/result.h"
+
+struct mosquitto;
+
+namespace sckd {
+
+struct MqttSettings {
+  std::string host;
+  int port = 8883;
+  bool tls = true;
+  std::string caFile;  // PEM bundle to verify the broker with (tls only)
+  std::string clientId;
+  int keepaliveSeconds = 60;
+  bool cleanSession = true;
+};
+
+class MqttClient {
+ public:
+  struct Callbacks {
+    std::function<void()> connected;                              // CONNACK accepted
+    std::function<void(const std::string& reason)> disconnected;  // any loss, with why
+    std::function<void(int mid)> published;                       // PUBACK for a QoS 1 publish
+    std::function<void(const std::string& topic, std::string_view payload)> message;
+  };
+
+  // Sets up the client (TLS with certificate verification when settings.tls; never a
+  // fallback to plain MQTT). Does not connect.
+  static Result<std::unique_ptr<MqttClient>> create(const MqttSettings& settings,
+                                                    Callbacks callbacks);
+  ~MqttClient();
+  MqttClient(const MqttClient&) = delete;
+  MqttClient& operator=(const MqttClient&) = delete;
+
+  // Starts a connection attempt without blocking on the TCP handshake; completion or
+  // failure arrives through the callbacks. Also used for every reconnect. Every attempt
+  // starts from a fresh library session: QoS 1 messages the library still held from the
+  // last connection are dropped rather than retransmitted under their old ids, because
+  // the outbox republishes everything unacknowledged itself.
+  Status connect();
+  void disconnect();  // clean DISCONNECT; no callback storm on shutdown
+
+  int socket() const;      // -1 while there is no socket
+  bool wantWrite() const;  // watch the socket for EPOLLOUT only while this is true
+  bool connected() const { return connected_; }
+
+  void handleReadable();
+  void handleWritable();
+  void handleMisc();  // call at least once a second while a socket exists
+
+  // QoS 1, retain off. Returns the message id that published() will report.
+  Result<int> publish(const std::string& topic, std::string_view payload, int qos = 1);
+  Status subscribe(const std::string& pattern, int qos = 1);
+
+  // The last error the library logged (a TLS verification failure, say), for messages.
+  const std::string& lastLibraryError() const { return lastLibraryError_; }
+
+ private:
+  friend struct MqttLibraryHooks;  // the C callbacks libmosquitto calls
+
+  MqttClient(MqttSettings settings, Callbacks callbacks);
+  Status setUpHandle();
+  // After every library call: reports a failure the library returned without calling
+  // back, and destroys a handle whose release was asked for inside a callback.
+  void handleResult(int rc);
+  std::string reasonFor(int rc, int savedErrno) const;
+  // Tells the owner once per attempt; later reports for the same attempt are dropped.
+  void reportDown(const std::string& reason);
+  void releaseHandle();
+  // libmosquitto 2.0.11 with TLS and a TCP connect still in progress neither sends the
+  // ClientHello when the socket becomes writable nor notices a failed connect, and asks for
+  // EPOLLOUT throughout the handshake (a busy loop). These drive that phase themselves.
+  bool tlsHandshaking() const { return settings_.tls && attemptLive_ && !connected_; }
+  bool tcpEstablished() const;
+  bool tcpFailed();  // reports the failure when the pending TCP connect was refused
+
+  MqttSettings settings_;
+  Callbacks callbacks_;
+  struct mosquitto* mosq_ = nullptr;
+  bool connected_ = false;
+  bool attemptLive_ = false;  // an attempt or connection not yet reported down
+  bool quiet_ = false;        // disconnect() asked: no callbacks for the goodbye
+  int inLibrary_ = 0;         // depth of library calls: the handle must outlive them
+  bool releasePending_ = false;
+  std::string refusal_;         // CONNACK refusal text, reported with the disconnect
+  std::string pendingFailure_;  // a publish found the socket broken: report it next
+  std::string lastLibraryError_;
+  std::string tlsError_;  // the library's certificate/OpenSSL text of this attempt
+};
+
+}  // namespace sckd

@@ -1,0 +1,217 @@
+#include "drivers/sensirion/sen5x.h"
+
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "daemon/base/log.h"
+#include "drivers/sensirion/sensirion_i2c.h"
+
+namespace sckd {
+
+namespace {
+
+// Commands and execution times, SEN5x datasheet (v2, 2022) §6.1.
+constexpr std::uint16_t kStartMeasurement = 0x0021;
+constexpr std::uint16_t kReadValues = 0x03C4;
+constexpr std::uint16_t kProductName = 0xD014;
+constexpr std::uint16_t kReset = 0xD304;
+constexpr std::uint16_t kStopMeasurement = 0x0104;
+constexpr Millis kAfterReset{210};  // 200 ms
+constexpr Millis kReadDelay{25};    // 20 ms between a read command and its data
+
+constexpr const char* kNames[kSen5xValues] = {"pm1",      "pm2_5",       "pm4",       "pm10",
+                                              "humidity", "temperature", "voc_index", "nox_index"};
+
+class Sen5xDriver final : public Driver {
+ public:
+  Sen5xDriver(I2cBus& bus, std::uint8_t address, std::string_view product, std::size_t count)
+      : chip_(bus, address, sensirion::HexCase::Upper), product_(product), count_(count) {}
+
+  // Stops the fan and laser when the sensor is closed (daemon stop, reload, `sckd check`);
+  // best effort: the chip may be gone, and the next owner resets it anyway.
+  ~Sen5xDriver() override {
+    if (phase_ == Phase::Measuring) (void)chip_.command(kStopMeasurement);
+  }
+
+  // Every command that returns data needs 20 ms before its read, so each step of the
+  // start-up sequence takes one start()/collect() pair; readings begin on the third.
+  Result<Millis> start(const SampleContext&) override {
+    started_ = true;
+    switch (phase_) {
+      case Phase::NeedInit:
+        if (Status s = chip_.command(kReset); !s.ok()) return fail(s.error());
+        phase_ = Phase::Reset;
+        return kAfterReset;
+      case Phase::NameRequested: {
+        if (Status s = checkProduct(); !s.ok()) return fail(s.error());
+        if (Status s = chip_.command(kStartMeasurement); !s.ok()) return fail(s.error());
+        phase_ = Phase::Starting;
+        return Millis(0);
+      }
+      case Phase::Measuring:
+        if (Status s = chip_.command(kReadValues); !s.ok()) return fail(s.error());
+        return kReadDelay;
+      case Phase::Reset:
+      case Phase::Starting:
+        phase_ = Phase::NeedInit;  // collect() did not run: start over
+        return makeError("initialisation interrupted; starting again");
+    }
+    return Millis(0);
+  }
+
+  Result<Measurement> collect() override {
+    if (!started_) return makeError("collect() without start()");
+    started_ = false;
+    switch (phase_) {
+      case Phase::Reset:
+        if (Status s = chip_.command(kProductName); !s.ok()) return fail(s.error());
+        phase_ = Phase::NameRequested;
+        return Measurement{};  // starting up: nothing measured, nothing failed
+      case Phase::Starting:
+        phase_ = Phase::Measuring;
+        log::info(log::Category::Driver, std::string(product_) + " on " + chip_.bus().name() +
+                                             ": measuring; values from the next reading");
+        return Measurement{};
+      case Phase::Measuring:
+        break;
+      default:
+        return makeError("not measuring");
+    }
+    std::array<std::uint8_t, kSen5xFrameSize> frame{};
+    if (Status s = chip_.read(frame, "read " + chip_.hex(kReadValues)); !s.ok()) {
+      return fail(s.error());
+    }
+    Measurement m;
+    std::vector<Sen5xValue> values = decodeSen5x(frame);
+    for (std::size_t i = 0; i < count_; ++i) sensirion::addValue(m, i, values[i], kNames[i]);
+    return m;
+  }
+
+ private:
+  enum class Phase { NeedInit, Reset, NameRequested, Starting, Measuring };
+
+  Error fail(Error e) {
+    phase_ = Phase::NeedInit;
+    return e;
+  }
+
+  // The product name (0xD014, requested by the previous collect()): 32 ASCII characters.
+  Status checkProduct() {
+    std::array<std::uint8_t, 48> raw{};
+    if (Status s = chip_.read(raw, "read product name"); !s.ok()) return s;
+    Result<std::vector<std::uint16_t>> words =
+        sensirion::checkedWords(raw).context("read product name");
+    if (!words.ok()) return words.error();
+    const std::string name = sensirion::asciiText(*words);
+    std::string want(product_);
+    for (char& c : want) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (name != want) {
+      return makeError("product name '" + name + "' is not " + want +
+                       (name.rfind("SEN5", 0) == 0
+                            ? ": use driver: " + toLower(name)
+                            : std::string(": is this an SPS30? use driver: sps30")));
+    }
+    return {};
+  }
+
+  static std::string toLower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+
+  sensirion::Device chip_;
+  std::string_view product_;
+  std::size_t count_;
+  Phase phase_ = Phase::NeedInit;
+  bool started_ = false;
+};
+
+DriverInfo sen5xInfo(std::string_view name, std::size_t count, std::string_view summary) {
+  DriverInfo info;
+  info.name = name;
+  info.summary = summary;
+  info.onI2cBus = true;
+  info.addresses = {0x69};
+  const Quantity all[kSen5xValues] = {
+      {kNames[0], "ug/m3", 193, false, 1}, {kNames[1], "ug/m3", 194, false, 1},
+      {kNames[2], "ug/m3", 195, false, 1}, {kNames[3], "ug/m3", 196, false, 1},
+      {kNames[4], "%RH", 203, false, 2},   {kNames[5], "degC", 204, false, 2},
+      {kNames[6], "", 205, false, 0},      {kNames[7], "", 206, false, 0},
+  };
+  info.quantities.assign(all, all + count);
+  info.create = [name, count](const DriverContext& context) -> Result<std::unique_ptr<Driver>> {
+    I2cBus& bus = context.buses.bus(*context.sensor.bus);
+    return std::unique_ptr<Driver>(std::make_unique<Sen5xDriver>(
+        bus, static_cast<std::uint8_t>(*context.sensor.address), name, count));
+  };
+  return info;
+}
+
+}  // namespace
+
+std::vector<Sen5xValue> decodeSen5x(std::span<const std::uint8_t, kSen5xFrameSize> frame) {
+  std::vector<Sen5xValue> values;
+  values.reserve(kSen5xValues);
+  for (std::size_t i = 0; i < kSen5xValues; ++i) {
+    Result<std::uint16_t> checked = sensirion::checkedWord(frame, i);
+    if (!checked.ok()) {
+      values.push_back({0, checked.error().message});
+      continue;
+    }
+    const std::uint16_t word = *checked;
+    // Scale factors and "no data" markers from the datasheet's Read Measured Values table:
+    // PM uint16 / 10 (0xFFFF unknown), RH int16 / 100, T int16 / 200, indices int16 / 10
+    // (0x7FFF unknown). Ranges: PM 0..1000 ug/m3, RH 0..100 %, VOC and NOx indices 1..500
+    // (SEN5x datasheet §2; the index range also in https://docs.rs/crate/sen5x/latest/source/
+    // src/types.rs). Temperature: the module's -10..60 degC operating range, not its inner
+    // SHT4x's -40..125 (TEMPERATURE_MIN/MAX of LibDriver's SEN5x driver,
+    // https://github.com/libdriver/sen5x src/driver_sen5x.c; the datasheet page itself was
+    // not in reach to confirm).
+    double v = 0;
+    double lo = 0;
+    double hi = 0;
+    if (i < 4) {
+      if (word == 0xFFFF) {
+        values.push_back({0, "not available (0xFFFF)"});
+        continue;
+      }
+      v = word / 10.0;
+      hi = 1000;
+    } else {
+      if (word == 0x7FFF) {
+        values.push_back({0, "not available (0x7FFF)"});
+        continue;
+      }
+      const auto s = static_cast<std::int16_t>(word);
+      static constexpr double kScale[4] = {100.0, 200.0, 10.0, 10.0};
+      static constexpr double kLo[4] = {0, -10, 1, 1};
+      static constexpr double kHi[4] = {100, 60, 500, 500};
+      v = s / kScale[i - 4];
+      lo = kLo[i - 4];
+      hi = kHi[i - 4];
+    }
+    if (v < lo || v > hi) {
+      char b[96];
+      std::snprintf(b, sizeof b, "%g is outside the measuring range %g..%g (raw 0x%04X)", v, lo, hi,
+                    word);
+      values.push_back({0, b});
+      continue;
+    }
+    values.push_back({v, {}});
+  }
+  return values;
+}
+
+DriverInfo sen50DriverInfo() {
+  return sen5xInfo("sen50", 4, "Sensirion SEN50 particulate matter (PM1/2.5/4/10)");
+}
+DriverInfo sen54DriverInfo() {
+  return sen5xInfo("sen54", 7, "Sensirion SEN54 PM, humidity, temperature, VOC index");
+}
+DriverInfo sen55DriverInfo() {
+  return sen5xInfo("sen55", 8, "Sensirion SEN55 PM, humidity, temperature, VOC and NOx index");
+}
+
+}  // namespace sckd

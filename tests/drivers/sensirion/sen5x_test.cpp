@@ -1,0 +1,261 @@
+// SEN50 / SEN54 / SEN55: proven through the bytes of the simulated chip (Sensirion SEN5x
+// datasheet, I2C commands and Read Measured Values table).
+
+#include "drivers/sensirion/sen5x.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "drivers/sensirion/sensirion_crc.h"
+#include "tests/drivers/driver_fixture.h"
+#include "tests/fakes/sim_sen5x.h"
+
+namespace sckd::testing {
+namespace {
+
+class Sen5xTest : public DriverFixture {
+ protected:
+  std::unique_ptr<Driver> make(const std::string& driver, int model) {
+    sim_ = std::make_shared<SimSen5x>(clock_, model);
+    sim_->setPm(1.2, 3.4, 5.6, 7.8);
+    sim_->setHumidity(45.67);
+    sim_->setTemperature(21.5);
+    sim_->setVocIndex(100);
+    sim_->setNoxIndex(1);
+    bus().attach(0x69, sim_);
+    return makeDriverFromYaml("  - driver: " + driver + "\n");
+  }
+
+  // One reading as the sampler takes it, a minute apart.
+  Result<Measurement> measure(Driver& d) { return measureEvery(d, std::chrono::seconds(60)); }
+
+  // The start-up readings publish nothing and fail nothing; the third one has values.
+  Result<Measurement> firstValues(Driver& d) {
+    for (int i = 0; i < 2; ++i) {
+      auto init = measure(d);
+      if (!init.ok()) return init;
+      EXPECT_TRUE(init->samples.empty() && init->failures.empty());
+    }
+    return measure(d);
+  }
+
+  std::shared_ptr<SimSen5x> sim_;
+};
+
+TEST_F(Sen5xTest, Sen55PublishesEverything) {
+  auto d = make("sen55", 55);
+  ASSERT_TRUE(d);
+  auto m = firstValues(*d);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_TRUE(m->failures.empty()) << m->failures.at(0).message;
+  ASSERT_EQ(m->samples.size(), 8u);
+  const double want[8] = {1.2, 3.4, 5.6, 7.8, 45.67, 21.5, 100, 1};
+  for (std::size_t i = 0; i < 8; ++i) {
+    EXPECT_EQ(m->samples[i].quantity, i);
+    EXPECT_NEAR(m->samples[i].value, want[i], 1e-9);
+  }
+  const auto& ids = config_.sensors[0].ids;
+  EXPECT_EQ(ids.at("pm1"), 193);
+  EXPECT_EQ(ids.at("pm10"), 196);
+  EXPECT_EQ(ids.at("humidity"), 203);
+  EXPECT_EQ(ids.at("temperature"), 204);
+  EXPECT_EQ(ids.at("voc_index"), 205);
+  EXPECT_EQ(ids.at("nox_index"), 206);
+  EXPECT_EQ(findDriver("sen55")->quantities[5].unit, "degC");
+  EXPECT_EQ(sim_->resets(), 1);
+}
+
+TEST_F(Sen5xTest, ModelsHaveOnlyTheirQuantities) {
+  EXPECT_EQ(findDriver("sen50")->quantities.size(), 4u);
+  EXPECT_EQ(findDriver("sen54")->quantities.size(), 7u);
+  auto d = make("sen54", 54);
+  ASSERT_TRUE(d);
+  auto m = firstValues(*d);
+  ASSERT_TRUE(m.ok());
+  // The chip reports NOx as 0x7FFF; the SEN54 row has no NOx, so nothing fails.
+  EXPECT_EQ(m->samples.size(), 7u);
+  EXPECT_TRUE(m->failures.empty());
+  d = make("sen50", 50);
+  ASSERT_TRUE(d);
+  m = firstValues(*d);
+  ASSERT_TRUE(measuredAll(m, 4));
+  EXPECT_TRUE(configRejects("  - driver: sen50\n    ids: {humidity: 56}\n",
+                            "sensors[0].ids.humidity: unknown key"));
+}
+
+TEST_F(Sen5xTest, TransferShapesAndTiming) {
+  auto d = make("sen55", 55);
+  ASSERT_TRUE(d);
+  auto& bus = buses_.fake(1);
+  auto delay = d->start(SampleContext{clock_.wall()});
+  ASSERT_TRUE(delay.ok());
+  EXPECT_EQ(*delay, Millis(210));  // reset: 200 ms
+  clock_.advance(*delay);
+  ASSERT_TRUE(d->collect().ok());
+  clock_.advance(std::chrono::seconds(5));
+  ASSERT_TRUE(measure(*d).ok());
+  const std::vector<std::string> init = {"w 0x69: d3 04", "w 0x69: d0 14", "r 0x69: 48",
+                                         "w 0x69: 00 21"};
+  EXPECT_EQ(bus.transcript(), init);
+  bus.clearTranscript();
+  delay = d->start(SampleContext{clock_.wall()});
+  ASSERT_TRUE(delay.ok());
+  EXPECT_EQ(*delay, Millis(25));  // the data is readable 20 ms after the command
+  clock_.advance(Millis(10));
+  EXPECT_FALSE(bus.read(0x69, std::span<std::uint8_t>()).ok()) << "too early: NACKed";
+  clock_.advance(*delay - Millis(10));
+  auto m = d->collect();
+  ASSERT_TRUE(measuredAll(m, 8));
+  const std::vector<std::string> reading = {"w 0x69: 03 c4", "r 0x69: 0", "r 0x69: 24"};
+  EXPECT_EQ(bus.transcript(), reading);
+}
+
+TEST_F(Sen5xTest, NotAvailableAndOutOfRangeFailOnlyThatQuantity) {
+  auto d = make("sen55", 55);
+  ASSERT_TRUE(d);
+  sim_->setRawWord(0, 0xFFFF);
+  sim_->setRawWord(7, 0x7FFF);
+  sim_->setRawWord(4, 15000);  // 150 %RH
+  auto m = firstValues(*d);
+  ASSERT_TRUE(measuredExactly(m, {1, 2, 3, 5, 6},
+                              {"pm1: not available (0xFFFF)",
+                               "humidity: 150 is outside the measuring range 0..100 (raw 0x3A98)",
+                               "nox_index: not available (0x7FFF)"}));
+}
+
+TEST_F(Sen5xTest, WarmUpValuesAreNotPublished) {
+  auto d = make("sen55", 55);
+  ASSERT_TRUE(d);
+  // Start, then read within the first second: the chip has no values yet.
+  ASSERT_TRUE(measure(*d).ok());
+  auto delay = d->start(SampleContext{clock_.wall()});  // product check + start
+  ASSERT_TRUE(delay.ok());
+  ASSERT_TRUE(d->collect().ok());
+  clock_.advance(Millis(60));
+  delay = d->start(SampleContext{clock_.wall()});
+  ASSERT_TRUE(delay.ok());
+  clock_.advance(*delay);
+  auto m = d->collect();
+  ASSERT_TRUE(m.ok());
+  EXPECT_TRUE(m->samples.empty());
+  EXPECT_EQ(m->failures.size(), 8u);
+}
+
+TEST_F(Sen5xTest, ClosingTheSensorStopsMeasuring) {
+  auto d = make("sen55", 55);
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(firstValues(*d).ok());
+  EXPECT_TRUE(sim_->measuring());
+  d.reset();
+  EXPECT_FALSE(sim_->measuring());
+}
+
+TEST_F(Sen5xTest, BadCrcFailsOnlyThatWord) {
+  auto d = make("sen55", 55);
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(firstValues(*d).ok());
+  sim_->corruptNextCrc(5);
+  auto m = measure(*d);
+  ASSERT_TRUE(measuredExactly(m, {0, 1, 2, 3, 4, 6, 7}, {"temperature: CRC mismatch in word 5"}));
+}
+
+TEST_F(Sen5xTest, UnpluggedThenPowerCycledRecovers) {
+  auto d = make("sen55", 55);
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(firstValues(*d).ok());
+  bus().inject(0x69, BusFault::Nack);
+  auto m = measure(*d);
+  ASSERT_TRUE(failsWith(m, "command 0x03C4: write: Remote I/O error"));
+  sim_->powerCycle();
+  bus().inject(0x69, BusFault::None);
+  m = firstValues(*d);
+  ASSERT_TRUE(measuredAll(m, 8));
+  EXPECT_EQ(sim_->resets(), 2);
+}
+
+TEST_F(Sen5xTest, IoErrorOnReadReinitialises) {
+  auto d = make("sen55", 55);
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(firstValues(*d).ok());
+  auto delay = d->start(SampleContext{clock_.wall()});
+  ASSERT_TRUE(delay.ok());
+  clock_.advance(*delay);
+  bus().inject(0x69, BusFault::Io, 1);
+  auto m = d->collect();
+  ASSERT_TRUE(failsWith(m, "read 0x03C4: read: Input/output error"));
+  clock_.advance(std::chrono::seconds(60));
+  EXPECT_TRUE(firstValues(*d).ok());
+  EXPECT_EQ(sim_->resets(), 2);
+}
+
+TEST_F(Sen5xTest, WrongModelIsNamed) {
+  auto d = make("sen55", 54);
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(measure(*d).ok());
+  auto m = measure(*d);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().message, "product name 'SEN54' is not SEN55: use driver: sen54");
+  sim_->setProductName(std::string(1, '\0'));
+  ASSERT_TRUE(measure(*d).ok());
+  m = measure(*d);
+  ASSERT_TRUE(failsWith(m, "is this an SPS30? use driver: sps30"));
+}
+
+// Known words, scaled as the datasheet's Read Measured Values table says: PM 0x0064 = 100
+// -> 10.0 ug/m3; RH 0x1194 = 4500 -> 45.00 %; T 0x1068 = 4200 -> 21.0 degC; T 0xFF38 = -200
+// -> -1.0 degC; VOC 0x03E8 = 1000 -> 100; NOx 0x000A = 10 -> 1.
+TEST(Sen5xDecode, KnownFrame) {
+  const std::uint16_t words[8] = {0x0064, 0x0064, 0x0064, 0x0064, 0x1194, 0xFF38, 0x03E8, 0x000A};
+  std::array<std::uint8_t, kSen5xFrameSize> frame{};
+  for (std::size_t w = 0; w < 8; ++w) {
+    frame[w * 3] = static_cast<std::uint8_t>(words[w] >> 8);
+    frame[w * 3 + 1] = static_cast<std::uint8_t>(words[w] & 0xFF);
+    frame[w * 3 + 2] = sensirion::crc8(frame[w * 3], frame[w * 3 + 1]);
+  }
+  auto v = decodeSen5x(frame);
+  ASSERT_EQ(v.size(), 8u);
+  for (const auto& x : v) EXPECT_TRUE(x.ok()) << x.error;
+  EXPECT_DOUBLE_EQ(v[0].value, 10.0);
+  EXPECT_DOUBLE_EQ(v[4].value, 45.0);
+  EXPECT_DOUBLE_EQ(v[5].value, -1.0);
+  EXPECT_DOUBLE_EQ(v[6].value, 100.0);
+  EXPECT_DOUBLE_EQ(v[7].value, 1.0);
+  frame[5 * 3] = 0x10;
+  frame[5 * 3 + 1] = 0x68;
+  frame[5 * 3 + 2] = sensirion::crc8(0x10, 0x68);
+  EXPECT_DOUBLE_EQ(decodeSen5x(frame)[5].value, 21.0);
+}
+
+// The module's operating range is -10..60 degC (LibDriver's SEN5x driver, from the
+// datasheet), narrower than its inner SHT4x's -40..125: 70 degC and -15 degC are not
+// published, 60 degC is.
+TEST(Sen5xDecode, TemperatureOutsideTheModulesRangeFails) {
+  auto frameWithTemperature = [](std::int16_t ticks) {
+    std::array<std::uint8_t, kSen5xFrameSize> frame{};
+    for (std::size_t w = 0; w < 8; ++w) {
+      const auto word = w == 5 ? static_cast<std::uint16_t>(ticks) : std::uint16_t{0x0064};
+      frame[w * 3] = static_cast<std::uint8_t>(word >> 8);
+      frame[w * 3 + 1] = static_cast<std::uint8_t>(word & 0xFF);
+      frame[w * 3 + 2] = sensirion::crc8(frame[w * 3], frame[w * 3 + 1]);
+    }
+    return frame;
+  };
+  EXPECT_EQ(decodeSen5x(frameWithTemperature(70 * 200))[5].error,
+            "70 is outside the measuring range -10..60 (raw 0x36B0)");
+  EXPECT_EQ(decodeSen5x(frameWithTemperature(-15 * 200))[5].error,
+            "-15 is outside the measuring range -10..60 (raw 0xF448)");
+  auto edge = decodeSen5x(frameWithTemperature(60 * 200));
+  ASSERT_TRUE(edge[5].ok()) << edge[5].error;
+  EXPECT_DOUBLE_EQ(edge[5].value, 60.0);
+}
+
+TEST(Sen5xConfig, RejectsWrongAddress) {
+  EXPECT_TRUE(configRejects("  - driver: sen55\n    address: 0x6a\n",
+                            "sensors[0].address: 0x6a is not an address a sen55 can "
+                            "have; allowed: 0x69"));
+}
+
+}  // namespace
+}  // namespace sckd::testing

@@ -1,0 +1,242 @@
+// The sampler on a fake clock and fake timers, committing into a real outbox file.
+#include "daemon/sampling/sampler.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <map>
+
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_i2c_bus.h"
+#include "tests/fakes/fake_timers.h"
+
+namespace sckd {
+namespace {
+
+using testing::FakeClock;
+using testing::FakeTimers;
+
+SensorConfig simConfig(const std::string& name, int id, const std::string& waveform,
+                       std::int64_t failEvery = 0, double value = 0) {
+  SensorConfig config;
+  config.name = name;
+  config.driver = "sim";
+  config.interval = Seconds(1);
+  config.ids = {{"value", id}};
+  config.options = {{"waveform", waveform}, {"fail_every", failEvery},    {"min", 0.0},
+                    {"max", 100.0},         {"period", std::int64_t{60}}, {"value", value}};
+  return config;
+}
+
+Sampler::Sensor makeSim(const SensorConfig& config, const Clock& clock) {
+  const DriverInfo* info = findDriver("sim");
+  EXPECT_NE(info, nullptr);
+  static testing::FakeI2cBuses buses;  // sim touches no bus
+  auto driver = info->create(DriverContext{config, clock, buses});
+  EXPECT_TRUE(driver.ok()) << (driver.ok() ? "" : driver.error().message);
+  return Sampler::Sensor{config, info, std::move(*driver)};
+}
+
+// A two-phase driver: its conversion takes `delay`, like a real chip's.
+class SlowDriver final : public Driver {
+ public:
+  explicit SlowDriver(Millis delay) : delay_(delay) {}
+  Result<Millis> start(const SampleContext&) override {
+    ++starts;
+    return delay_;
+  }
+  Result<Measurement> collect() override { return Measurement{{Sample{0, 21.456}}, {}}; }
+  int starts = 0;
+
+ private:
+  Millis delay_;
+};
+
+// An ADC-like driver: each measurement takes `steps` conversions of 10 ms, one per input.
+class SteppedDriver final : public Driver {
+ public:
+  explicit SteppedDriver(std::size_t steps) : steps_(steps) {}
+  Result<Millis> start(const SampleContext&) override {
+    step_ = 0;
+    return Millis(10);
+  }
+  Result<Measurement> collect() override {
+    Measurement m;
+    m.samples.push_back(Sample{step_, 1.5 + static_cast<double>(step_)});
+    if (++step_ < steps_) m.continueAfter = Millis(10);
+    return m;
+  }
+
+ private:
+  std::size_t steps_;
+  std::size_t step_ = 0;
+};
+
+const DriverInfo kSlowInfo = [] {
+  DriverInfo info;
+  info.name = "slow";
+  info.summary = "a two-phase test driver";
+  info.quantities = {{"temperature", "degC", 55, false, 2}};
+  return info;
+}();
+
+class SamplerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/sckd-sampler-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    auto outbox = Outbox::open(dir_ + "/outbox.db", 100'000'000);
+    ASSERT_TRUE(outbox.ok()) << outbox.error().message;
+    outbox_ = std::move(*outbox);
+  }
+  void TearDown() override {
+    outbox_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // id -> (recorded_at -> value)
+  std::map<int, std::map<std::int64_t, std::string>> stored() {
+    std::map<int, std::map<std::int64_t, std::string>> out;
+    auto rows = outbox_->fetchAfter(0, 100000);
+    EXPECT_TRUE(rows.ok());
+    for (const auto& r : *rows) out[r.sensorId][r.recordedAt] = r.value;
+    return out;
+  }
+
+  // Starts 0.3 s past a whole second, so the first aligned tick is 0.7 s away.
+  FakeClock clock_{WallTime(Seconds(1'795'000'000) + Millis(300))};
+  FakeTimers timers_{clock_};
+  std::string dir_;
+  std::unique_ptr<Outbox> outbox_;
+};
+
+TEST_F(SamplerTest, SensorsDueTogetherShareOneRecordedAtAndOneCommit) {
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(makeSim(simConfig("counter", 55, "counter"), clock_));
+  sensors.push_back(makeSim(simConfig("fixed", 14, "constant", 0, 123.4), clock_));
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  int commits = 0;
+  sampler.setCommittedCallback([&] { ++commits; });
+  sampler.start();
+  timers_.runFor(Seconds(3));
+
+  auto rows = stored();
+  ASSERT_EQ(rows[55].size(), 3u);
+  ASSERT_EQ(rows[14].size(), 3u);
+  EXPECT_EQ(commits, 3);  // one transaction per tick, holding both sensors
+  for (const auto& [at, value] : rows[55]) {
+    EXPECT_EQ(value, std::to_string(at)) << "counter value is its own recorded_at";
+    EXPECT_EQ(rows[14].count(at), 1u) << "both sensors stamped with the tick's second";
+    EXPECT_EQ(rows[14][at], "123.4");
+  }
+}
+
+TEST_F(SamplerTest, AFailingSensorIsLeftOutAndTheOthersCarryOn) {
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(makeSim(simConfig("flaky", 55, "counter", /*failEvery=*/2), clock_));
+  sensors.push_back(makeSim(simConfig("steady", 56, "counter"), clock_));
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  sampler.start();
+  timers_.runFor(Seconds(4));
+
+  auto rows = stored();
+  EXPECT_EQ(rows[56].size(), 4u);
+  EXPECT_EQ(rows[55].size(), 2u) << "every 2nd reading fails and is simply absent";
+  for (const auto& [at, value] : rows[55]) EXPECT_EQ(value, std::to_string(at));
+  EXPECT_EQ(sampler.health().failing, 1u);
+}
+
+TEST_F(SamplerTest, NoReadingIsStampedFromAnUnsynchronisedClock) {
+  clock_.setSynchronized(false);
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(makeSim(simConfig("counter", 55, "counter"), clock_));
+  Sampler sampler(timers_, clock_, *outbox_, /*requireSync=*/true, std::move(sensors));
+  sampler.start();
+  timers_.runFor(Seconds(5));
+  EXPECT_TRUE(stored().empty());
+
+  clock_.setSynchronized(true);
+  timers_.runFor(Seconds(2));
+  EXPECT_EQ(stored()[55].size(), 2u);
+}
+
+TEST_F(SamplerTest, RequireSyncFalseStampsAnyway) {
+  clock_.setSynchronized(false);
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(makeSim(simConfig("counter", 55, "counter"), clock_));
+  Sampler sampler(timers_, clock_, *outbox_, /*requireSync=*/false, std::move(sensors));
+  sampler.start();
+  timers_.runFor(Seconds(2));
+  EXPECT_EQ(stored()[55].size(), 2u);
+}
+
+TEST_F(SamplerTest, TwoPhaseMeasurementIsCommittedAfterItsConversionWithTheStartSecond) {
+  SensorConfig config;
+  config.name = "slow";
+  config.driver = "slow";
+  config.interval = Seconds(2);
+  config.ids = {{"temperature", 55}};
+  auto driver = std::make_unique<SlowDriver>(Millis(1500));
+  SlowDriver* slow = driver.get();
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(Sampler::Sensor{config, &kSlowInfo, std::move(driver)});
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  sampler.start();
+
+  const std::int64_t wallStart = toUnixSeconds(clock_.wall());
+  timers_.runFor(Seconds(2) + Millis(100));  // the tick at +2 s has started, not finished
+  EXPECT_EQ(slow->starts, 1);
+  EXPECT_TRUE(stored().empty()) << "nothing committed before the conversion is done";
+  timers_.runFor(Seconds(1) + Millis(500));
+  auto rows = stored();
+  ASSERT_EQ(rows[55].size(), 1u);
+  EXPECT_EQ(rows[55].begin()->first, wallStart + 2) << "stamped when the measurement started";
+  EXPECT_EQ(rows[55].begin()->second, "21.46") << "2 decimals, rounded";
+}
+
+TEST_F(SamplerTest, AMultiStepMeasurementIsOneEntryWithEveryStep) {
+  DriverInfo info;
+  info.name = "stepped";
+  info.quantities = {
+      {"a0", "V", 133, false, 4}, {"a1", "V", 134, false, 4}, {"a2", "V", 135, false, 4}};
+  SensorConfig config;
+  config.name = "adc";
+  config.driver = "stepped";
+  config.interval = Seconds(1);
+  config.ids = {{"a0", 133}, {"a1", 134}, {"a2", 135}};
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(Sampler::Sensor{config, &info, std::make_unique<SteppedDriver>(3)});
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  int commits = 0;
+  sampler.setCommittedCallback([&] { ++commits; });
+  sampler.start();
+  timers_.runFor(Millis(700) + Millis(25));  // first tick at +0.7 s, two steps done
+  EXPECT_TRUE(stored().empty()) << "nothing committed before the last step";
+  timers_.runFor(Millis(10));
+  auto rows = stored();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(commits, 1);
+  const std::int64_t at = rows[133].begin()->first;
+  EXPECT_EQ(rows[134].begin()->first, at);
+  EXPECT_EQ(rows[135].begin()->first, at);
+  EXPECT_EQ(rows[135].begin()->second, "3.5");
+}
+
+TEST_F(SamplerTest, AMeasurementStillRunningIsNotStartedTwice) {
+  SensorConfig config;
+  config.name = "slow";
+  config.driver = "slow";
+  config.interval = Seconds(1);
+  config.ids = {{"temperature", 55}};
+  auto driver = std::make_unique<SlowDriver>(Millis(2500));
+  SlowDriver* slow = driver.get();
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(Sampler::Sensor{config, &kSlowInfo, std::move(driver)});
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  sampler.start();
+  timers_.runFor(Seconds(3));
+  EXPECT_EQ(slow->starts, 1) << "ticks during the conversion are skipped, not stacked";
+}
+
+}  // namespace
+}  // namespace sckd
