@@ -11,11 +11,10 @@
 #include <variant>
 #include <vector>
 
+#include "config/schema.h"
 #include "daemon/base/result.h"
 
 namespace sckd {
-
-struct DriverInfo;  // drivers/driver.h, which includes this header
 
 inline constexpr std::string_view kDefaultConfigPath = "/etc/sckd.yaml";
 inline constexpr std::string_view kSystemTrustStore = "/etc/ssl/certs/ca-certificates.crt";
@@ -75,16 +74,15 @@ struct Config {
   std::vector<SensorConfig> sensors;
 };
 
-// Reads and validates a config file. On failure the error lists every problem found, one
-// per line, each as "file:line:column: key.path: what is wrong".
-Result<Config> loadConfig(const std::string& path);
+// Reads and validates a config file against `schemas`, the drivers a sensor entry may
+// name (drivers/registry.cpp's driverSchemas() in sckd; a table of their own in tests).
+// On failure the error lists every problem found, one per line, each as
+// "file:line:column: key.path: what is wrong".
+Result<Config> loadConfig(const std::string& path, const SensorSchemas& schemas);
 // The same, from text already in memory; `fileName` only labels the messages.
 // A relative outbox.path (or platform.ca_file) is resolved against fileName's directory.
-Result<Config> parseConfig(std::string_view text, std::string_view fileName);
-// The same against another driver table than driverRegistry(): tests use it to check the
-// rules for bus drivers and multi-quantity drivers without depending on real chip drivers.
 Result<Config> parseConfig(std::string_view text, std::string_view fileName,
-                           const std::vector<DriverInfo>& drivers);
+                           const SensorSchemas& schemas);
 
 // "/etc/sckd.yaml" unless SCKD_CONFIG is set.
 std::string defaultConfigPath();

@@ -7,12 +7,11 @@
 
 #include "config/config.h"
 #include "config/yaml_reader.h"
-#include "drivers/driver.h"
 
 namespace sckd::config_detail {
 
 // Reads `sensors:` (the field, absent when the key is missing) into config.sensors.
 void readSensors(const std::optional<Field>& field, SourcePos rootPos,
-                 const std::vector<DriverInfo>& drivers, Config& config, Diagnostics& diag);
+                 const SensorSchemas& drivers, Config& config, Diagnostics& diag);
 
 }  // namespace sckd::config_detail

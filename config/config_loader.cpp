@@ -16,7 +16,6 @@
 #include "config/config_internal.h"
 #include "config/units.h"
 #include "config/yaml_reader.h"
-#include "drivers/driver.h"
 
 namespace sckd {
 namespace {
@@ -236,7 +235,7 @@ void readPlatform(const YAML::Node& root, SourcePos rootPos, const std::filesyst
 }
 
 void readSections(const YAML::Node& root, SourcePos rootPos, const std::filesystem::path& baseDir,
-                  const std::vector<DriverInfo>& drivers, Config& config, Diagnostics& diag) {
+                  const SensorSchemas& drivers, Config& config, Diagnostics& diag) {
   readPlatform(root, rootPos, baseDir, config, diag);
 
   if (auto sec =
@@ -287,7 +286,7 @@ std::filesystem::path directoryOf(std::string_view fileName) {
 }
 
 Result<Config> parseText(std::string_view text, std::string_view fileName,
-                         const std::vector<DriverInfo>& drivers) {
+                         const SensorSchemas& drivers) {
   Diagnostics diag{std::string(fileName)};
   const std::vector<std::string_view> topKeys{"platform", "publish", "clock", "outbox", "sensors"};
   Config config;
@@ -336,15 +335,11 @@ const OptionValue* findOption(const SensorConfig& sensor, std::string_view key) 
 }  // namespace
 
 Result<Config> parseConfig(std::string_view text, std::string_view fileName,
-                           const std::vector<DriverInfo>& drivers) {
+                           const SensorSchemas& drivers) {
   return parseText(text, fileName, drivers);
 }
 
-Result<Config> parseConfig(std::string_view text, std::string_view fileName) {
-  return parseText(text, fileName, driverRegistry());
-}
-
-Result<Config> loadConfig(const std::string& path) {
+Result<Config> loadConfig(const std::string& path, const SensorSchemas& schemas) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return makeError(path + ": cannot read: " + std::strerror(errno));
   std::string text;
@@ -361,7 +356,7 @@ Result<Config> loadConfig(const std::string& path) {
     text.append(buf.data(), static_cast<std::size_t>(n));
   }
   ::close(fd);
-  return parseText(text, path, driverRegistry());
+  return parseText(text, path, schemas);
 }
 
 std::string defaultConfigPath() {

@@ -44,16 +44,16 @@ std::string positionText(SourcePos pos) {
   return "line " + std::to_string(pos.line) + ", column " + std::to_string(pos.column);
 }
 
-const DriverInfo* lookup(const std::vector<DriverInfo>& drivers, std::string_view name) {
-  for (const DriverInfo& d : drivers) {
-    if (d.name == name) return &d;
+const SensorSchema* lookup(const SensorSchemas& drivers, std::string_view name) {
+  for (const SensorSchema& d : drivers) {
+    if (d.driver == name) return &d;
   }
   return nullptr;
 }
 
-std::vector<std::string_view> driverNames(const std::vector<DriverInfo>& drivers) {
+std::vector<std::string_view> driverNames(const SensorSchemas& drivers) {
   std::vector<std::string_view> names;
-  for (const DriverInfo& d : drivers) names.push_back(d.name);
+  for (const SensorSchema& d : drivers) names.push_back(d.driver);
   return names;
 }
 
@@ -120,14 +120,14 @@ std::optional<OptionValue> readDefault(const OptionSpec& spec, const std::string
 }
 
 void readBusAddress(const YAML::Node& entry, const std::string& label, SourcePos entryPos,
-                    const DriverInfo& info, SensorConfig& s, Diagnostics& diag) {
+                    const SensorSchema& info, SensorConfig& s, Diagnostics& diag) {
   std::optional<Field> bus = findField(entry, label, "bus");
   std::optional<Field> address = findField(entry, label, "address");
   if (!info.onI2cBus) {
     for (const auto& f : {bus, address}) {
       if (f) {
         diag.add(f->pos, f->path,
-                 "driver '" + std::string(info.name) +
+                 "driver '" + std::string(info.driver) +
                      "' is not on an I2C bus, so it takes no `bus:` or `address:`");
       }
     }
@@ -149,7 +149,7 @@ void readBusAddress(const YAML::Node& entry, const std::string& label, SourcePos
       } else {
         diag.add(address->pos, address->path,
                  hexAddress(static_cast<int>(*v)) + " is not an address a " +
-                     std::string(info.name) + " can have; allowed: " + allowed);
+                     std::string(info.driver) + " can have; allowed: " + allowed);
       }
     }
   } else if (!s.address) {
@@ -158,9 +158,9 @@ void readBusAddress(const YAML::Node& entry, const std::string& label, SourcePos
 }
 
 void readIds(const YAML::Node& entry, const std::string& label, SourcePos entryPos,
-             const DriverInfo& info, SensorConfig& s, SensorExtra& extra, Diagnostics& diag) {
+             const SensorSchema& info, SensorConfig& s, SensorExtra& extra, Diagnostics& diag) {
   std::vector<std::string_view> quantityNames;
-  for (const Quantity& q : info.quantities) quantityNames.push_back(q.name);
+  for (const QuantitySchema& q : info.quantities) quantityNames.push_back(q.name);
   std::optional<Field> ids = findField(entry, label, "ids");
   std::optional<Field> id = findField(entry, label, "id");
 
@@ -168,7 +168,7 @@ void readIds(const YAML::Node& entry, const std::string& label, SourcePos entryP
     diag.add(id->pos, id->path, "give either `id:` or `ids:`, not both");
   } else if (id && info.quantities.size() != 1) {
     diag.add(id->pos, id->path,
-             "`id:` is only for drivers with one quantity; '" + std::string(info.name) + "' has " +
+             "`id:` is only for drivers with one quantity; '" + std::string(info.driver) + "' has " +
                  std::to_string(info.quantities.size()) + " (" + joinNames(quantityNames) +
                  "): use `ids: {" +
                  std::string(quantityNames.empty() ? "" : quantityNames.front()) + ": N, ...}`");
@@ -191,7 +191,7 @@ void readIds(const YAML::Node& entry, const std::string& label, SourcePos entryP
     }
   }
   for (std::size_t qi = 0; qi < info.quantities.size(); ++qi) {
-    const Quantity& q = info.quantities[qi];
+    const QuantitySchema& q = info.quantities[qi];
     if (s.ids.count(q.name) != 0 || extra.idOrigin.count(q.name) != 0) continue;
     // Some chips' ids depend on their address (one id group per ADC).
     const int defaultId = info.defaultIdForAddress && s.address
@@ -211,12 +211,12 @@ void readIds(const YAML::Node& entry, const std::string& label, SourcePos entryP
     diag.add(entryPos, one ? label + ".id" : label + ".ids." + std::string(q.name),
              "needs a platform id: " + hint +
                  " with the platform's sensor id for this quantity (driver '" +
-                 std::string(info.name) + "' has no default)");
+                 std::string(info.driver) + "' has no default)");
   }
 }
 
 void readOptions(const YAML::Node& entry, const std::string& label, SourcePos entryPos,
-                 const DriverInfo& info, SensorConfig& s, Diagnostics& diag) {
+                 const SensorSchema& info, SensorConfig& s, Diagnostics& diag) {
   for (const OptionSpec& spec : info.options) {
     std::string path = label + "." + std::string(spec.key);
     std::optional<OptionValue> value;
@@ -226,7 +226,7 @@ void readOptions(const YAML::Node& entry, const std::string& label, SourcePos en
     } else if (!spec.defaultValue.empty()) {
       value = readDefault(spec, path, entryPos, diag);
     } else if (spec.required) {
-      std::string what = "missing: driver '" + std::string(info.name) + "' needs it";
+      std::string what = "missing: driver '" + std::string(info.driver) + "' needs it";
       if (!spec.help.empty()) what += " (" + std::string(spec.help) + ")";
       diag.add(f ? f->pos : entryPos, path, what);
     }
@@ -234,7 +234,7 @@ void readOptions(const YAML::Node& entry, const std::string& label, SourcePos en
   }
 }
 
-void readSensor(const YAML::Node& entry, std::size_t index, const std::vector<DriverInfo>& drivers,
+void readSensor(const YAML::Node& entry, std::size_t index, const SensorSchemas& drivers,
                 SensorConfig& s, SensorExtra& extra, Diagnostics& diag) {
   s.pos = toPos(entry.Mark());
   std::string label = "sensors[" + std::to_string(index) + "]";
@@ -246,7 +246,7 @@ void readSensor(const YAML::Node& entry, std::size_t index, const std::vector<Dr
   extra.label = label;
 
   std::optional<Field> driverField = findField(entry, label, "driver");
-  const DriverInfo* info = nullptr;
+  const SensorSchema* info = nullptr;
   std::vector<std::string_view> available = driverNames(drivers);
   if (!driverField || driverField->node.IsNull()) {
     diag.add(driverField ? driverField->pos : s.pos, label + ".driver",
@@ -336,7 +336,7 @@ void checkAcrossSensors(const std::vector<SensorConfig>& sensors,
 }  // namespace
 
 void readSensors(const std::optional<Field>& field, SourcePos rootPos,
-                 const std::vector<DriverInfo>& drivers, Config& config, Diagnostics& diag) {
+                 const SensorSchemas& drivers, Config& config, Diagnostics& diag) {
   const std::string example = " (e.g. `- driver: sim` with `id: 55`)";
   if (!field) {
     diag.add(rootPos, "sensors", "missing: list at least one sensor" + example);

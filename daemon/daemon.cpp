@@ -4,6 +4,7 @@
 
 #include "daemon/base/log.h"
 #include "daemon/base/notify.h"
+#include "drivers/driver.h"
 #include "daemon/sampling/sensor_setup.h"
 #include "sckd_version.h"
 
@@ -52,7 +53,7 @@ int Daemon::run(const std::string& configPath, const Hardware& hardware) {
   // Before anything else, so every later thread (libraries may start some) inherits the
   // blocked mask and signals reach only our signalfd.
   std::signal(SIGPIPE, SIG_IGN);
-  Result<Config> config = loadConfig(configPath);
+  Result<Config> config = loadConfig(configPath, driverSchemas());
   if (!config.ok()) {
     log::error(log::Category::Config, "invalid configuration, not starting:");
     logEachLine(config.error().message);
@@ -150,7 +151,7 @@ std::unique_ptr<Daemon::Session> Daemon::startSession(const Config& config) {
 void Daemon::reload() {
   notify::reloading();
   log::notice(log::Category::Config, "SIGHUP: reloading " + configPath_);
-  Result<Config> fresh = loadConfig(configPath_);
+  Result<Config> fresh = loadConfig(configPath_, driverSchemas());
   if (!fresh.ok()) {
     log::error(log::Category::Config,
                "new configuration is invalid; keeping the running one (CONFIG_RELOAD_FAILED):");

@@ -20,7 +20,7 @@
 
 namespace sckd {
 
-// Exit codes of `sckd run` (interface.md).
+// Exit codes of `sckd run` (docs/sckd.8, EXIT STATUS).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitConfig = 1;
 inline constexpr int kExitRuntime = 2;

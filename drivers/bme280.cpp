@@ -383,7 +383,7 @@ OptionSpec oversampling(std::string_view key, std::string_view help) {
 namespace {
 
 // The two chips share everything but humidity. No public ids exist for either: the generic
-// ones (platform.md), overridable with `ids:`.
+// ones (docs/protocol.md, Sensor ids), overridable with `ids:`.
 DriverInfo boschInfo(Variant variant) {
   const bool humidity = variant == Variant::Bme280;
   DriverInfo info;

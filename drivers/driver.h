@@ -64,20 +64,6 @@ class Driver {
   virtual Result<Measurement> collect() = 0;
 };
 
-enum class OptionType { Integer, Number, String, Boolean, Duration };
-
-// A driver-specific config key, validated by the config loader.
-struct OptionSpec {
-  std::string_view key;
-  OptionType type = OptionType::Integer;
-  bool required = false;
-  double min = 0;  // for Integer, Number, Duration (seconds); ignored when min > max
-  double max = -1;
-  std::vector<std::string_view> choices;  // for String: the allowed values, if any
-  std::string_view defaultValue;          // as it would be written in YAML; empty: none
-  std::string_view help;
-};
-
 struct DriverContext {
   const SensorConfig& sensor;
   const Clock& clock;
@@ -103,5 +89,7 @@ struct DriverInfo {
 // The one table of drivers, in drivers/registry.cpp.
 const std::vector<DriverInfo>& driverRegistry();
 const DriverInfo* findDriver(std::string_view name);
+// The registry as the config loader's schema table (config/schema.h), built once.
+const SensorSchemas& driverSchemas();
 
 }  // namespace sckd

@@ -35,4 +35,22 @@ const DriverInfo* findDriver(std::string_view name) {
   return it == drivers.end() ? nullptr : &*it;
 }
 
+const SensorSchemas& driverSchemas() {
+  static const SensorSchemas schemas = [] {
+    SensorSchemas table;
+    for (const DriverInfo& info : driverRegistry()) {
+      SensorSchema schema;
+      schema.driver = info.name;
+      schema.onI2cBus = info.onI2cBus;
+      schema.addresses = info.addresses;
+      for (const Quantity& q : info.quantities) schema.quantities.push_back({q.name, q.defaultId});
+      schema.options = info.options;
+      schema.defaultIdForAddress = info.defaultIdForAddress;
+      table.push_back(std::move(schema));
+    }
+    return table;
+  }();
+  return schemas;
+}
+
 }  // namespace sckd

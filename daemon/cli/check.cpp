@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "drivers/driver.h"
 #include "daemon/base/clock.h"
 #include "daemon/cli/commands.h"
 #include "daemon/uplink/mqtt_client.h"
@@ -200,7 +201,7 @@ bool checkBroker(const PlatformConfig& platform) {
 }  // namespace
 
 int checkCommand(const CheckOptions& options, const Hardware& hardware) {
-  Result<Config> config = loadConfig(options.configPath);
+  Result<Config> config = loadConfig(options.configPath, driverSchemas());
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", config.error().message.c_str());
     return 1;

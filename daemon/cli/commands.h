@@ -1,6 +1,6 @@
 #pragma once
 // The subcommands of `sckd` besides `run` (daemon.h). Each returns the process exit code
-// documented in interface.md and prints for a person, or JSON where asked.
+// documented in docs/sckd.8 and prints for a person, or JSON where asked.
 
 #include <array>
 #include <cstdint>
@@ -12,7 +12,7 @@
 
 namespace sckd {
 
-// Exit codes shared by the commands (interface.md).
+// Exit codes shared by the commands (docs/sckd.8, EXIT STATUS).
 inline constexpr int kExitUsage = 64;
 inline constexpr int kExitCheckFailed = 3;
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "drivers/driver.h"
 #include "daemon/base/clock.h"
 #include "daemon/cli/commands.h"
 #include "daemon/outbox/outbox.h"
@@ -41,7 +42,7 @@ nlohmann::json timeOrNull(std::optional<std::int64_t> t) {
 }  // namespace
 
 int statusCommand(const StatusOptions& options) {
-  Result<Config> config = loadConfig(options.configPath);
+  Result<Config> config = loadConfig(options.configPath, driverSchemas());
   if (!config.ok()) {
     std::fprintf(stderr, "sckd status: the config is invalid, so the outbox path is unknown:\n%s\n",
                  config.error().message.c_str());

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "drivers/driver.h"
 #include "daemon/base/backoff.h"
 #include "daemon/cli/commands.h"
 #include "daemon/base/event_loop.h"
@@ -73,7 +74,7 @@ void printMessage(const std::string& topic, std::string_view payload, bool showD
 
 int tailCommand(const TailOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
-  Result<Config> config = loadConfig(options.configPath);
+  Result<Config> config = loadConfig(options.configPath, driverSchemas());
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", config.error().message.c_str());
     return 1;

@@ -1,6 +1,7 @@
 #pragma once
-// RAII for the SQLite C API (design rule 6) plus the few helpers the outbox needs. Only a
-// forward declaration of sqlite3 leaks to includers; <sqlite3.h> stays in the .cpp files.
+// RAII for the SQLite C API (every handle owned, none leaked on an error path) plus the few
+// helpers the outbox needs. Only a forward declaration of sqlite3 leaks to includers;
+// <sqlite3.h> stays in the .cpp files.
 
 #include <cstdint>
 #include <memory>

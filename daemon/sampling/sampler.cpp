@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "daemon/uplink/payload.h"
+#include "daemon/outbox/value_text.h"
 
 namespace sckd {
 namespace {
@@ -88,7 +88,7 @@ bool Sampler::clockUsable() {
   }
   if (!clockWasUnsynced_) {
     // Said once: a Pi without a real-time clock boots in 1970 until NTP answers, and the
-    // platform would store such readings at that date (platform.md).
+    // platform would store such readings at that date (docs/protocol.md, recorded_at).
     log::warning(log::Category::Clock,
                  "system clock is not synchronised: no readings are taken until it is "
                  "(CLOCK_UNSYNCHRONIZED); check systemd-timesyncd or chrony, or set "

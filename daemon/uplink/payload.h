@@ -1,5 +1,5 @@
 #pragma once
-// Builds the readings payload exactly as the platform wants it (shared/docs/platform.md):
+// Builds the readings payload exactly as the platform wants it (docs/protocol.md, Payload):
 // {"data":[{"recorded_at":"2026-11-24T10:30:00Z","sensors":[{"id":55,"value":21.4}]}]}
 // one entry per distinct recorded_at, plain ASCII, every value a finite plain decimal.
 
@@ -10,17 +10,12 @@
 #include <string>
 
 #include "daemon/outbox/outbox.h"
+#include "daemon/outbox/value_text.h"
 #include "daemon/base/result.h"
 
 namespace sckd {
 
 inline constexpr std::size_t kMaxPayloadBytes = 64 * 1024;
-
-// A finite value as JSON number text with `decimals` digits after the point, trailing
-// zeros (and a bare point) trimmed: 21.40 -> "21.4", 1795000000.00 -> "1795000000",
-// -0.001 at 2 decimals -> "0". Never an exponent. NaN, infinities and values too large to
-// be a measurement (|v| >= 1e15) are an error: a failed reading is left out, never sent.
-Result<std::string> formatValue(double value, int decimals);
 
 // "2026-11-24T10:30:00Z"
 std::string formatRecordedAt(std::int64_t unixSeconds);

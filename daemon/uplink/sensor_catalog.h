@@ -1,5 +1,5 @@
 #pragma once
-// The platform's leaf sensor ids (shared/docs/platform.md), for showing a reading by name:
+// The platform's leaf sensor ids (docs/protocol.md, Sensor ids), for showing a reading by name:
 // `sckd tail` decodes other devices' messages with it, `sckd check` labels ids.
 
 #include <string_view>

@@ -1,6 +1,6 @@
 #pragma once
 // The I2C bus as drivers see it: a few transfer shapes, each an explicit choice because chips
-// differ (shared/docs/hardware-notes.md). The Linux implementation is drivers/bus/linux_i2c_bus.*
+// differ (docs/hardware.md). The Linux implementation is drivers/bus/linux_i2c_bus.*
 // (/dev/i2c-N through i2c-dev); tests use tests/fakes/fake_i2c_bus.*, which routes the same
 // transfers to chip simulators. Everything runs on the one loop thread, so transfers on a
 // shared bus never interleave.

@@ -236,15 +236,15 @@ TEST(Sensors, UnknownEntryKeySuggestsOptionsToo) {
 
 // A chip whose default ids depend on its address (the ADS1x15 has one id group per ADC).
 TEST(Sensors, DefaultIdsMayDependOnTheAddress) {
-  DriverInfo adc;
-  adc.name = "adc";
+  SensorSchema adc;
+  adc.driver = "adc";
   adc.onI2cBus = true;
   adc.addresses = {0x48, 0x49};
-  adc.quantities = {{"a0", "V", 133, false, 4}, {"a1", "V", 134, false, 4}};
+  adc.quantities = {{"a0", 133}, {"a1", 134}};
   adc.defaultIdForAddress = [](int address, std::size_t q) {
     return 133 + 5 * (address - 0x48) + static_cast<int>(q);
   };
-  const std::vector<DriverInfo> drivers = {adc};
+  const SensorSchemas drivers = {adc};
   Result<Config> c = parseConfig(kHead +
                                      "  - driver: adc\n  - driver: adc\n    address: 0x49\n"
                                      "    ids: {a1: 7}\n",

@@ -156,12 +156,12 @@ TEST(Config, EmptyOrScalarFileIsAnError) {
 }
 
 TEST(Config, UnreadableFileSaysWhy) {
-  Result<Config> r = loadConfig("/nonexistent/dir/sckd.yaml");
+  Result<Config> r = loadConfig("/nonexistent/dir/sckd.yaml", testDrivers());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message,
             "/nonexistent/dir/sckd.yaml: cannot read: No such file or "
             "directory");
-  r = loadConfig("/");
+  r = loadConfig("/", testDrivers());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "/: cannot read: Is a directory");
 }
@@ -348,8 +348,8 @@ TEST(Outbox, LoadConfigResolvesAgainstTheFilesDirectory) {
   ASSERT_NE(mkdtemp(dir), nullptr);
   std::string file = std::string(dir) + "/sckd.yaml";
   std::ofstream(file) << kMinimal << "outbox:\n  path: outbox.db\n";
-  // loadConfig uses the real registry; the sim driver there needs the same keys.
-  Result<Config> r = loadConfig(file);
+  // The test table's sim driver has the same keys as the real one.
+  Result<Config> r = loadConfig(file, testDrivers());
   std::remove(file.c_str());
   rmdir(dir);
   ASSERT_TRUE(r.ok()) << r.error().message;

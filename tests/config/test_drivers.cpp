@@ -17,11 +17,10 @@ OptionSpec option(std::string_view key, OptionType type, std::string_view defaul
   return spec;
 }
 
-DriverInfo driver(std::string_view name, bool onBus, std::vector<int> addresses,
-                  std::vector<Quantity> quantities, std::vector<OptionSpec> options) {
-  DriverInfo info;
-  info.name = name;
-  info.summary = "test driver";
+SensorSchema driver(std::string_view name, bool onBus, std::vector<int> addresses,
+                    std::vector<QuantitySchema> quantities, std::vector<OptionSpec> options) {
+  SensorSchema info;
+  info.driver = name;
   info.onI2cBus = onBus;
   info.addresses = std::move(addresses);
   info.quantities = std::move(quantities);
@@ -31,22 +30,22 @@ DriverInfo driver(std::string_view name, bool onBus, std::vector<int> addresses,
 
 }  // namespace
 
-const std::vector<DriverInfo>& testDrivers() {
+const SensorSchemas& testDrivers() {
   using T = OptionType;
-  static const std::vector<DriverInfo> drivers{
-      driver("sim", false, {}, {{"value", "", 0, false, 2}},
+  static const SensorSchemas drivers{
+      driver("sim", false, {}, {{"value", 0}},
              {option("waveform", T::String, "counter", 0, -1, {"counter", "sine", "constant"}),
               option("fail_every", T::Integer, "0", 0, 1000000000), option("min", T::Number, "0"),
               option("max", T::Number, "100"), option("period", T::Duration, "60s", 1, 86400),
               option("value", T::Number, "0")}),
       // Two quantities with default ids, two possible addresses: an SHT31 look-alike.
       driver("thchip", true, {0x44, 0x45},
-             {{"temperature", "degC", 55, false, 2}, {"humidity", "%RH", 56, false, 2}},
+             {{"temperature", 55}, {"humidity", 56}},
              {option("heater", T::Boolean, "false"), option("gain", T::Number, "1", 0.5, 2),
               option("settle", T::Duration, "")}),
       // A quantity without a default id, and a required option.
       driver("needy", false, {},
-             {{"co2", "ppm", 0, false, 0}, {"temperature", "degC", 55, true, 2}},
+             {{"co2", 0}, {"temperature", 55}},
              {option("pin", T::Integer, "", 0, 40, {}, true)}),
   };
   return drivers;

@@ -224,7 +224,7 @@ TEST_F(Ads1x15Test, ConfigIdsFollowTheAddress) {
                                      "  - driver: ads1115\n    address: 0x49\n    inputs: \"0\"\n"
                                      "  - driver: ads1115\n    address: 0x4a\n    inputs: \"1\"\n"
                                      "    ids: {a1: 900}\n",
-                                 "t.yaml");
+                                 "t.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->sensors[0].ids.at("a0"), 138);
   EXPECT_EQ(c->sensors[0].ids.at("a3"), 141);
@@ -234,21 +234,21 @@ TEST_F(Ads1x15Test, ConfigIdsFollowTheAddress) {
   EXPECT_EQ(optionString(c->sensors[0], "gain"), "4.096");
   EXPECT_EQ(optionInt(c->sensors[0], "data_rate"), 128);
 
-  c = parseConfig(kConfigHead + "  - driver: ads1115\n", "t.yaml");
+  c = parseConfig(kConfigHead + "  - driver: ads1115\n", "t.yaml", driverSchemas());
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("sensors[0].inputs: missing: driver 'ads1115' needs it"),
             std::string::npos)
       << c.error().message;
   c = parseConfig(kConfigHead + "  - driver: ads1115\n    address: 0x50\n    inputs: \"0\"\n",
-                  "t.yaml");
+                  "t.yaml", driverSchemas());
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("sensors[0].address"), std::string::npos);
   c = parseConfig(kConfigHead + "  - driver: ads1015\n    inputs: \"0\"\n    gain: \"5\"\n",
-                  "t.yaml");
+                  "t.yaml", driverSchemas());
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("sensors[0].gain"), std::string::npos);
   c = parseConfig(kConfigHead + "  - driver: ads1115\n    inputs: \"0\"\n    data_rate: 2000\n",
-                  "t.yaml");
+                  "t.yaml", driverSchemas());
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("sensors[0].data_rate"), std::string::npos);
 }
@@ -258,7 +258,7 @@ TEST_F(Ads1x15Test, CreateRejectsBadInputsAndRates) {
       parseConfig(kConfigHead +
                       "  - driver: ads1015\n    inputs: \"0\"\n    data_rate: 860\n"
                       "  - driver: ads1115\n    address: 0x49\n    inputs: \"0-2\"\n",
-                  "t.yaml");
+                  "t.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   auto d = findDriver("ads1015")->create(DriverContext{c->sensors[0], clock_, buses_});
   ASSERT_FALSE(d.ok());

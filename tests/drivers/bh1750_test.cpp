@@ -152,7 +152,7 @@ TEST(Bh1750Config, ValidatesAddressAndMeasurementTime) {
       parseConfig(head +
                       "  - name: window\n    driver: bh1750\n    bus: 1\n    address: 0x5c\n"
                       "    measurement_time: 138\n",
-                  "/etc/sckd.yaml");
+                  "/etc/sckd.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->sensors.at(0).ids.at("light"), 14);
   EXPECT_EQ(optionInt(c->sensors.at(0), "measurement_time"), 138);
@@ -160,12 +160,12 @@ TEST(Bh1750Config, ValidatesAddressAndMeasurementTime) {
   c = parseConfig(head +
                       "  - name: window\n    driver: bh1750\n    bus: 1\n    address: 0x23\n"
                       "    measurement_time: 300\n",
-                  "/etc/sckd.yaml");
+                  "/etc/sckd.yaml", driverSchemas());
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr("sensors[window].measurement_time"));
 
   c = parseConfig(head + "  - name: window\n    driver: bh1750\n    bus: 1\n    address: 0x44\n",
-                  "/etc/sckd.yaml");
+                  "/etc/sckd.yaml", driverSchemas());
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr("sensors[window].address"));
 }

@@ -315,7 +315,7 @@ TEST(Bme280Config, ValidatesAddressAndOversampling) {
   Result<Config> c = parseConfig(head +
                                      "  - name: garden\n    driver: bme280\n    bus: 1\n"
                                      "    address: 0x77\n    oversampling_humidity: 4\n",
-                                 "/etc/sckd.yaml");
+                                 "/etc/sckd.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   const SensorConfig& s = c->sensors.at(0);
   EXPECT_EQ(s.ids.at("temperature"), 55);
@@ -325,7 +325,7 @@ TEST(Bme280Config, ValidatesAddressAndOversampling) {
   EXPECT_EQ(optionString(s, "oversampling_pressure"), "1");
 
   c = parseConfig(head + "  - name: garden\n    driver: bme280\n    bus: 1\n    address: 0x44\n",
-                  "/etc/sckd.yaml");
+                  "/etc/sckd.yaml", driverSchemas());
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr("sensors[garden].address"));
   EXPECT_THAT(c.error().message, HasSubstr("0x44"));
@@ -333,14 +333,14 @@ TEST(Bme280Config, ValidatesAddressAndOversampling) {
   c = parseConfig(head +
                       "  - name: garden\n    driver: bmp280\n    bus: 1\n    address: 0x76\n"
                       "    oversampling_pressure: 3\n",
-                  "/etc/sckd.yaml");
+                  "/etc/sckd.yaml", driverSchemas());
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr("sensors[garden].oversampling_pressure"));
 
   c = parseConfig(head +
                       "  - name: garden\n    driver: bmp280\n    bus: 1\n    address: 0x76\n"
                       "    oversampling_humidity: 2\n",
-                  "/etc/sckd.yaml");
+                  "/etc/sckd.yaml", driverSchemas());
   ASSERT_FALSE(c.ok()) << "a BMP280 has no humidity";
 }
 

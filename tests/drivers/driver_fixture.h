@@ -39,7 +39,7 @@ inline SensorConfig i2cSensor(std::string driver, int address, DriverOptions opt
 // sensor and key the user must fix).
 inline ::testing::AssertionResult configRejects(const std::string& entry,
                                                 const std::string& fragment) {
-  Result<Config> c = parseConfig(kConfigHead + entry, "/etc/sckd.yaml");
+  Result<Config> c = parseConfig(kConfigHead + entry, "/etc/sckd.yaml", driverSchemas());
   if (c.ok()) return ::testing::AssertionFailure() << "accepted:\n" << entry;
   if (c.error().message.find(fragment) == std::string::npos) {
     return ::testing::AssertionFailure()
@@ -112,7 +112,7 @@ class DriverFixture : public ::testing::Test {
   // The first sensor of kConfigHead + `entry`, parsed and validated as the daemon does (the
   // result stays in config_), then created.
   std::unique_ptr<Driver> makeDriverFromYaml(const std::string& entry) {
-    Result<Config> c = parseConfig(kConfigHead + entry, "t.yaml");
+    Result<Config> c = parseConfig(kConfigHead + entry, "t.yaml", driverSchemas());
     if (!c.ok()) {
       ADD_FAILURE() << c.error().message;
       return nullptr;

@@ -171,26 +171,26 @@ TEST(Lps33Config, ValidatesAddressAndOptions) {
       parseConfig(head +
                       "  - name: roof\n    driver: lps33hw\n    bus: 1\n    address: 0x5c\n"
                       "    temperature: true\n    ids: { temperature: 79 }\n",
-                  "/etc/sckd.yaml");
+                  "/etc/sckd.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->sensors.at(0).ids.at("pressure"), 227);
   EXPECT_EQ(c->sensors.at(0).ids.at("temperature"), 79);
   EXPECT_TRUE(optionBool(c->sensors.at(0), "temperature"));
 
   c = parseConfig(head + "  - name: roof\n    driver: lps33hw\n    bus: 1\n    address: 0x5d\n",
-                  "/etc/sckd.yaml");
+                  "/etc/sckd.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_FALSE(optionBool(c->sensors.at(0), "temperature"));
 
   c = parseConfig(head +
                       "  - name: roof\n    driver: lps33hw\n    bus: 1\n    address: 0x5d\n"
                       "    temperature: maybe\n",
-                  "/etc/sckd.yaml");
+                  "/etc/sckd.yaml", driverSchemas());
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr("sensors[roof].temperature"));
 
   c = parseConfig(head + "  - name: roof\n    driver: lps33hw\n    bus: 1\n    address: 0x77\n",
-                  "/etc/sckd.yaml");
+                  "/etc/sckd.yaml", driverSchemas());
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.error().message, HasSubstr("sensors[roof].address"));
 }

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "drivers/driver.h"
 
 namespace sckd::testing {
 namespace {
@@ -21,7 +22,7 @@ std::string readFile(const std::string& path) {
 }
 
 TEST(ShippedConfig, DemoValidates) {
-  Result<Config> r = loadConfig(kRoot + "/config/examples/demo.yaml");
+  Result<Config> r = loadConfig(kRoot + "/config/examples/demo.yaml", driverSchemas());
   ASSERT_TRUE(r.ok()) << r.error().message;
   const Config& c = *r;
   EXPECT_EQ(c.platform.token, "demo01");
@@ -50,7 +51,7 @@ TEST(ShippedConfig, DemoValidates) {
 // must fill in, and nothing else is wrong.
 TEST(ShippedConfig, DefaultFileFailsOnlyForTokenAndSensors) {
   std::string path = kRoot + "/config/sckd.yaml";
-  Result<Config> r = loadConfig(path);
+  Result<Config> r = loadConfig(path, driverSchemas());
   ASSERT_FALSE(r.ok());
   const std::string& e = r.error().message;
   ASSERT_EQ(std::count(e.begin(), e.end(), '\n'), 1) << e;
@@ -74,7 +75,7 @@ TEST(ShippedConfig, DefaultFileWithTokenAndExampleSensorValidates) {
   std::istringstream lines(block);
   for (std::string l; std::getline(lines, l);) plain += "  " + l.substr(4) + "\n";
   text.replace(begin, end - begin, plain);
-  Result<Config> r = parseConfig(text, kRoot + "/config/sckd.yaml");
+  Result<Config> r = parseConfig(text, kRoot + "/config/sckd.yaml", driverSchemas());
   ASSERT_TRUE(r.ok()) << r.error().message << "\n" << text;
   EXPECT_EQ(r->platform.port, 8883);
   EXPECT_TRUE(r->platform.tls);

@@ -1,5 +1,5 @@
 // The command line as a user meets it: every command's exit code and the words it prints
-// (interface.md "Commands").
+// (docs/sckd.8, COMMANDS and EXIT STATUS).
 
 #include <gtest/gtest.h>
 #include <signal.h>

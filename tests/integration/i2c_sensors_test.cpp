@@ -17,7 +17,7 @@
 namespace sckd::testing {
 namespace {
 
-// The expected platform ids (shared/docs/platform.md) and the simulators' physical values
+// The expected platform ids (docs/protocol.md, Sensor ids) and the simulators' physical values
 // (sim_bus_sckd.cpp), with the resolution each chip's raw format allows.
 struct Expected {
   double value;

@@ -1,6 +1,6 @@
 #pragma once
 // Decodes readings messages as the platform would and checks every rule of
-// shared/docs/platform.md on each one, so every integration test checks the wire format.
+// docs/protocol.md on each one, so every integration test checks the wire format.
 
 #include <cstdint>
 #include <map>

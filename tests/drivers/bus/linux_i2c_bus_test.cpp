@@ -7,9 +7,7 @@
 
 #include <array>
 
-#include "daemon/sampling/sensor_setup.h"
 #include "drivers/driver.h"
-#include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd {
@@ -73,32 +71,6 @@ TEST(LinuxI2cBus, RequireI2cSupportMatchesTheBuild) {
               "driver bme280 needs I2C support, which is not compiled in (rebuild with "
               "-Di2c=enabled and libi2c-dev)");
   }
-}
-
-// What the daemon and `sckd check` print for an I2C sensor in a build without libi2c.
-TEST(SensorSetup, AnI2cDriverInABuildWithoutI2cSaysSoAndHowToFixIt) {
-  if (i2cCompiledIn()) {
-    GTEST_SKIP() << "this build has I2C support; ./run-tests runs this case in its "
-                    "ASan+UBSan build, configured with -Di2c=disabled";
-  }
-  const DriverInfo* i2cDriver = nullptr;
-  for (const DriverInfo& info : driverRegistry()) {
-    if (info.onI2cBus) i2cDriver = &info;
-  }
-  ASSERT_NE(i2cDriver, nullptr) << "no I2C driver is registered";
-  SensorConfig config;
-  config.name = "indoor";
-  config.driver = std::string(i2cDriver->name);
-  config.bus = 1;
-  config.address = i2cDriver->addresses.empty() ? 0x44 : i2cDriver->addresses.front();
-  testing::FakeClock clock;
-  testing::FakeI2cBuses buses;
-  Result<Sampler::Sensor> sensor = createSensor(config, clock, buses);
-  ASSERT_FALSE(sensor.ok());
-  EXPECT_THAT(sensor.error().message, HasSubstr("indoor"));
-  EXPECT_THAT(sensor.error().message, HasSubstr("driver " + config.driver +
-                                                " needs I2C support, which is not compiled in "
-                                                "(rebuild with -Di2c=enabled and libi2c-dev)"));
 }
 
 }  // namespace

@@ -202,7 +202,7 @@ TEST(Scd30Config, ValidatesAndRejects) {
   Result<Config> c = parseConfig(kConfigHead +
                                      "  - driver: scd30\n    measurement_interval: 30s\n"
                                      "    pressure_compensation: 1013\n",
-                                 "/etc/sckd.yaml");
+                                 "/etc/sckd.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   const SensorConfig& s = c->sensors[0];
   EXPECT_EQ(*s.address, 0x61);

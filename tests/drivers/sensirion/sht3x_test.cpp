@@ -181,7 +181,7 @@ TEST(Sht3xConfig, ValidatesAndRejects) {
   Result<Config> c = parseConfig(kConfigHead +
                                      "  - driver: sht35\n    bus: 1\n    address: 0x45\n"
                                      "    repeatability: low\n    ids: {humidity: 80}\n",
-                                 "/etc/sckd.yaml");
+                                 "/etc/sckd.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   const SensorConfig& s = c->sensors[0];
   EXPECT_EQ(*s.address, 0x45);

@@ -143,7 +143,7 @@ TEST(Sht4xConfig, ValidatesAndRejects) {
   Result<Config> c = parseConfig(kConfigHead +
                                      "  - driver: sht4x\n    address: 0x46\n"
                                      "    precision: medium\n",
-                                 "/etc/sckd.yaml");
+                                 "/etc/sckd.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(*c->sensors[0].address, 0x46);
   EXPECT_EQ(c->sensors[0].ids.at("temperature"), 55);

@@ -115,7 +115,7 @@ TEST_F(Sps30Test, FanCleaningCanBeTurnedOff) {
   ASSERT_TRUE(firstValues(*d).ok());
   EXPECT_EQ(sim_->cleaningInterval(), 0u);
   EXPECT_EQ(optionInt(config_.sensors[0], "fan_cleaning_interval"), 0);
-  Config defaults = *parseConfig(kConfigHead + "  - driver: sps30\n", "t.yaml");
+  Config defaults = *parseConfig(kConfigHead + "  - driver: sps30\n", "t.yaml", driverSchemas());
   EXPECT_EQ(optionInt(defaults.sensors[0], "fan_cleaning_interval"), 604800);
 }
 
@@ -227,7 +227,7 @@ TEST(Sps30Config, RejectsWrongAddressAndBadInterval) {
   EXPECT_TRUE(configRejects("  - driver: sps30\n    fan_cleaning_interval: -1\n",
                             "sensors[0].fan_cleaning_interval"));
   Result<Config> c =
-      parseConfig(kConfigHead + "  - driver: sps30\n    ids: {pm2_5: 87}\n", "t.yaml");
+      parseConfig(kConfigHead + "  - driver: sps30\n    ids: {pm2_5: 87}\n", "t.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->sensors[0].ids.at("pm2_5"), 87);
 }

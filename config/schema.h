@@ -1,0 +1,46 @@
+#pragma once
+// What the config loader must know of a driver to validate a sensor entry: its bus and
+// addresses, its quantities with their default platform ids, and its options. The caller
+// hands the table in (drivers/registry.cpp builds it from the driver registry; tests build
+// their own), so config depends on no driver.
+
+#include <cstddef>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+namespace sckd {
+
+enum class OptionType { Integer, Number, String, Boolean, Duration };
+
+// A driver-specific config key, validated by the config loader.
+struct OptionSpec {
+  std::string_view key;
+  OptionType type = OptionType::Integer;
+  bool required = false;
+  double min = 0;  // for Integer, Number, Duration (seconds); ignored when min > max
+  double max = -1;
+  std::vector<std::string_view> choices;  // for String: the allowed values, if any
+  std::string_view defaultValue;          // as it would be written in YAML; empty: none
+  std::string_view help;
+};
+
+// A quantity as the config sees it: the key under `ids:` and its default platform id.
+struct QuantitySchema {
+  std::string_view name;
+  int defaultId = 0;  // 0: none, the config must give one
+};
+
+struct SensorSchema {
+  std::string_view driver;  // `driver:` in the config
+  bool onI2cBus = false;    // needs `bus:` and `address:`
+  std::vector<int> addresses;  // the addresses the chip can have; the first is the default
+  std::vector<QuantitySchema> quantities;
+  std::vector<OptionSpec> options;
+  // For chips whose default ids depend on the address; empty: QuantitySchema::defaultId.
+  std::function<int(int address, std::size_t quantity)> defaultIdForAddress;
+};
+
+using SensorSchemas = std::vector<SensorSchema>;
+
+}  // namespace sckd
