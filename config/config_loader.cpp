@@ -299,10 +299,10 @@ Result<Config> parseText(std::string_view text, std::string_view fileName,
     second = config_detail::secondDocument(owned);
   } catch (const YAML::Exception& e) {
     SourcePos pos = config_detail::toPos(e.mark);
-    return makeError(std::string(fileName) + ":" + std::to_string(pos.line) + ":" +
+    return makeError(ErrorCode::Config, std::string(fileName) + ":" + std::to_string(pos.line) + ":" +
                      std::to_string(pos.column) + ": YAML syntax error: " + e.msg);
   } catch (const std::exception& e) {
-    return makeError(std::string(fileName) + ":1:1: YAML syntax error: " + e.what());
+    return makeError(ErrorCode::Config, std::string(fileName) + ":1:1: YAML syntax error: " + e.what());
   }
 
   if (second) {
@@ -312,7 +312,7 @@ Result<Config> parseText(std::string_view text, std::string_view fileName,
     diag.add(SourcePos{1, 1}, "(top level)",
              "the file is empty: expected a map of keys (" + config_detail::joinNames(topKeys) +
                  "); see the commented /etc/sckd.yaml shipped with sckd");
-    return makeError(diag.joined());
+    return makeError(ErrorCode::Config, diag.joined());
   }
   try {
     SourcePos rootPos = config_detail::toPos(root.Mark());
@@ -323,7 +323,7 @@ Result<Config> parseText(std::string_view text, std::string_view fileName,
     // Not expected: the walk only reads nodes. Reported rather than thrown past this edge.
     diag.add(SourcePos{1, 1}, "(top level)", std::string("internal error: ") + e.what());
   }
-  if (!diag.empty()) return makeError(diag.joined());
+  if (!diag.empty()) return makeError(ErrorCode::Config, diag.joined());
   return config;
 }
 
@@ -341,7 +341,7 @@ Result<Config> parseConfig(std::string_view text, std::string_view fileName,
 
 Result<Config> loadConfig(const std::string& path, const SensorSchemas& schemas) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return makeError(path + ": cannot read: " + std::strerror(errno));
+  if (fd < 0) return makeError(errorCodeFromErrno(errno), path + ": cannot read: " + std::strerror(errno));
   std::string text;
   std::array<char, 8192> buf{};
   for (;;) {
@@ -350,7 +350,7 @@ Result<Config> loadConfig(const std::string& path, const SensorSchemas& schemas)
     if (n < 0) {
       int err = errno;
       ::close(fd);
-      return makeError(path + ": cannot read: " + std::strerror(err));
+      return makeError(errorCodeFromErrno(err), path + ": cannot read: " + std::strerror(err));
     }
     if (n == 0) break;
     text.append(buf.data(), static_cast<std::size_t>(n));

@@ -32,10 +32,10 @@ class SimDriver final : public Driver {
   }
 
   Result<Measurement> collect() override {
-    if (!started_) return makeError("collect() without start()");
+    if (!started_) return makeError(ErrorCode::Internal, "collect() without start()");
     started_ = false;
     if (failing_) {
-      return makeError("simulated failure (fail_every: " + std::to_string(settings_.failEvery) +
+      return makeError(ErrorCode::Io, "simulated failure (fail_every: " + std::to_string(settings_.failEvery) +
                        ")");
     }
     Measurement m;
@@ -81,13 +81,13 @@ Result<std::unique_ptr<Driver>> createSim(const DriverContext& context) {
   } else if (waveform == "constant") {
     s.waveform = Waveform::Constant;
   } else {
-    return makeError("unknown waveform \"" + waveform + "\"");
+    return makeError(ErrorCode::Config, "unknown waveform \"" + waveform + "\"");
   }
   s.failEvery = optionInt(sensor, "fail_every");
   s.min = optionDouble(sensor, "min");
   s.max = optionDouble(sensor, "max");
   s.periodSeconds = optionInt(sensor, "period");
-  if (s.periodSeconds < 1) return makeError("period must be at least 1s");
+  if (s.periodSeconds < 1) return makeError(ErrorCode::Config, "period must be at least 1s");
   s.value = optionDouble(sensor, "value");
   return std::unique_ptr<Driver>(std::make_unique<SimDriver>(s));
 }

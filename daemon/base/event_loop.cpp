@@ -16,7 +16,7 @@ namespace sckd {
 namespace {
 
 Error sysError(std::string_view what) {
-  return makeError(std::string(what) + ": " + std::strerror(errno));
+  return makeError(errorCodeFromErrno(errno), std::string(what) + ": " + std::strerror(errno));
 }
 
 std::uint32_t epollMask(bool readable, bool writable) {
@@ -69,7 +69,7 @@ EventLoop::~EventLoop() {
 }
 
 Status EventLoop::watch(int fd, bool readable, bool writable, FdHandler handler) {
-  if (fds_.count(fd) != 0) return makeError("fd " + std::to_string(fd) + " is already watched");
+  if (fds_.count(fd) != 0) return makeError(ErrorCode::Internal, "fd " + std::to_string(fd) + " is already watched");
   epoll_event event{};
   event.events = epollMask(readable, writable);
   event.data.fd = fd;
@@ -79,7 +79,7 @@ Status EventLoop::watch(int fd, bool readable, bool writable, FdHandler handler)
 }
 
 Status EventLoop::modify(int fd, bool readable, bool writable) {
-  if (fds_.count(fd) == 0) return makeError("fd " + std::to_string(fd) + " is not watched");
+  if (fds_.count(fd) == 0) return makeError(ErrorCode::Internal, "fd " + std::to_string(fd) + " is not watched");
   epoll_event event{};
   event.events = epollMask(readable, writable);
   event.data.fd = fd;

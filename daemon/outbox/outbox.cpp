@@ -43,7 +43,7 @@ bool bindMeta(sqlite3_stmt* stmt, const char* key, std::int64_t value) {
 
 Result<std::int64_t> queryOne(sqlite3* db, sqlite3_stmt* stmt) {
   StmtReset reset(stmt);
-  if (sqlite3_step(stmt) != SQLITE_ROW) return makeError(sqliteMessage(db));
+  if (sqlite3_step(stmt) != SQLITE_ROW) return makeError(ErrorCode::Storage, sqliteMessage(db));
   return sqlite3_column_int64(stmt, 0);
 }
 
@@ -140,9 +140,9 @@ Status Outbox::commit(const std::vector<NewReading>& readings) {
                              path_ + " (" + failure.message + ")";
     const std::string retry = "; they are kept in memory and retried";
     const int primary = failure.code & 0xff;
-    if (primary == SQLITE_FULL) return makeError("disk full: " + what + retry);
-    if (primary == SQLITE_IOERR) return makeError("I/O error: " + what + retry);
-    return makeError(what + retry);
+    if (primary == SQLITE_FULL) return makeError(ErrorCode::Full, "disk full: " + what + retry);
+    if (primary == SQLITE_IOERR) return makeError(ErrorCode::Io, "I/O error: " + what + retry);
+    return makeError(ErrorCode::Storage, what + retry);
   }
   queued_ += readings.size();
   if (auto cap = enforceMaxSize(); !cap) {
@@ -173,7 +173,7 @@ Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, s
     rows.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) {
-    return makeError("outbox: reading " + path_ + ": " + sqliteMessage(db_.get()));
+    return makeError(ErrorCode::Storage, "outbox: reading " + path_ + ": " + sqliteMessage(db_.get()));
   }
   return rows;
 }
@@ -200,7 +200,7 @@ Result<std::int64_t> Outbox::deleteRows(sqlite3_stmt* del, std::initializer_list
   if (!ok) {
     const Failure failure = failureOf(db);
     if (sqlite3_get_autocommit(db) == 0) (void)run(s.rollback.get());
-    return makeError(failure.message);
+    return makeError(ErrorCode::Storage, failure.message);
   }
   queued_ -= std::min<std::uint64_t>(queued_, static_cast<std::uint64_t>(deleted));
   return deleted;
@@ -211,7 +211,7 @@ Status Outbox::acknowledge(std::int64_t firstRowId, std::int64_t lastRowId, std:
   Result<std::int64_t> deleted =
       deleteRows(statements_->deleteRange.get(), {firstRowId, lastRowId}, "delivered", nowUnix);
   if (!deleted.ok()) {
-    return makeError("outbox: recording delivery of rows " + std::to_string(firstRowId) + ".." +
+    return makeError(ErrorCode::Storage, "outbox: recording delivery of rows " + std::to_string(firstRowId) + ".." +
                      std::to_string(lastRowId) + " in " + path_ + ": " + deleted.error().message);
   }
   return {};
@@ -237,7 +237,7 @@ bool Outbox::checkpoint() {
 Status Outbox::evictOldest(std::uint64_t rows) {
   Result<std::int64_t> deleted = deleteRows(
       statements_->evict.get(), {static_cast<std::int64_t>(rows)}, "dropped", std::nullopt);
-  if (!deleted.ok()) return makeError("dropping the oldest readings: " + deleted.error().message);
+  if (!deleted.ok()) return makeError(ErrorCode::Storage, "dropping the oldest readings: " + deleted.error().message);
   droppedSinceTake_ += static_cast<std::uint64_t>(*deleted);
   return {};
 }

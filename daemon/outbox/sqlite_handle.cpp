@@ -28,7 +28,7 @@ Status sqliteExec(sqlite3* db, std::string_view sql) {
   if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     std::string why = message != nullptr ? message : sqliteMessage(db);
     sqlite3_free(message);
-    return makeError(why + " (in \"" + text + "\")");
+    return makeError(ErrorCode::Storage, why + " (in \"" + text + "\")");
   }
   return {};
 }
@@ -38,7 +38,7 @@ Result<SqliteStmt> sqlitePrepare(sqlite3* db, std::string_view sql) {
   // PERSISTENT: these statements live as long as the connection.
   if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &raw, nullptr) != SQLITE_OK) {
-    return makeError(sqliteMessage(db) + " (preparing \"" + std::string(sql) + "\")");
+    return makeError(ErrorCode::Storage, sqliteMessage(db) + " (preparing \"" + std::string(sql) + "\")");
   }
   return SqliteStmt(raw);
 }
@@ -48,7 +48,7 @@ Result<std::optional<std::int64_t>> sqliteQueryInt(sqlite3* db, std::string_view
   if (!stmt) return stmt.error();
   const int rc = sqlite3_step(stmt->get());
   if (rc == SQLITE_DONE) return std::optional<std::int64_t>();
-  if (rc != SQLITE_ROW) return makeError(sqliteMessage(db));
+  if (rc != SQLITE_ROW) return makeError(ErrorCode::Storage, sqliteMessage(db));
   if (sqlite3_column_type(stmt->get(), 0) == SQLITE_NULL) return std::optional<std::int64_t>();
   return std::optional<std::int64_t>(sqlite3_column_int64(stmt->get(), 0));
 }
@@ -58,7 +58,7 @@ Result<std::string> sqliteQueryText(sqlite3* db, std::string_view sql) {
   if (!stmt) return stmt.error();
   const int rc = sqlite3_step(stmt->get());
   if (rc == SQLITE_DONE) return std::string();
-  if (rc != SQLITE_ROW) return makeError(sqliteMessage(db));
+  if (rc != SQLITE_ROW) return makeError(ErrorCode::Storage, sqliteMessage(db));
   const auto* text = sqlite3_column_text(stmt->get(), 0);
   return std::string(text != nullptr ? reinterpret_cast<const char*>(text) : "");
 }

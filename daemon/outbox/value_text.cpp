@@ -17,18 +17,18 @@ constexpr int kMaxDecimals = 12;
 }  // namespace
 
 Result<std::string> formatValue(double value, int decimals) {
-  if (std::isnan(value)) return makeError("value is NaN");
-  if (std::isinf(value)) return makeError("value is infinite");
+  if (std::isnan(value)) return makeError(ErrorCode::Invalid, "value is NaN");
+  if (std::isinf(value)) return makeError(ErrorCode::Invalid, "value is infinite");
   if (std::fabs(value) >= kMaxMagnitude) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "value %g is out of range (|v| >= 1e15)", value);
-    return makeError(buf);
+    return makeError(ErrorCode::Invalid, buf);
   }
   decimals = std::clamp(decimals, 0, kMaxDecimals);
   // 16 integer digits (rounding may carry), sign, point, decimals: 64 is plenty.
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, decimals);
-  if (ec != std::errc()) return makeError("value could not be formatted");
+  if (ec != std::errc()) return makeError(ErrorCode::Invalid, "value could not be formatted");
   std::string text(buf, end);
   if (text.find('.') != std::string::npos) {
     while (text.back() == '0') text.pop_back();

@@ -114,7 +114,7 @@ void Sampler::onTick() {
   for (std::size_t index : due) {
     SensorState& state = sensors_[index];
     if (state.busy) {
-      sensorFailed(state, makeError("previous measurement still running; skipped this one "
+      sensorFailed(state, makeError(ErrorCode::Timeout, "previous measurement still running; skipped this one "
                                     "(interval shorter than the conversion time?)"));
       continue;
     }
@@ -173,7 +173,7 @@ void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
     if (anyFailure) {
       std::string what;
       for (const Error& e : measurement->failures) what += (what.empty() ? "" : "; ") + e.message;
-      sensorFailed(state, makeError(what));
+      sensorFailed(state, makeError(measurement->failures.front().code, what));
     } else {
       sensorSucceeded(state);
     }

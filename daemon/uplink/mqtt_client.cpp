@@ -109,9 +109,9 @@ struct MqttLibraryHooks {
 Result<std::unique_ptr<MqttClient>> MqttClient::create(const MqttSettings& settings,
                                                        Callbacks callbacks) {
   initLibraryOnce();
-  if (settings.host.empty()) return makeError("mqtt: no broker host");
+  if (settings.host.empty()) return makeError(ErrorCode::Config, "mqtt: no broker host");
   if (settings.port <= 0 || settings.port > 65535) {
-    return makeError("mqtt: invalid port " + std::to_string(settings.port));
+    return makeError(ErrorCode::Config, "mqtt: invalid port " + std::to_string(settings.port));
   }
   std::unique_ptr<MqttClient> client(new MqttClient(settings, std::move(callbacks)));
   // A first handle now, so setup problems (an unreadable CA file) show before connecting.
@@ -132,7 +132,7 @@ Status MqttClient::setUpHandle() {
   mosq_ = mosquitto_new(settings_.clientId.empty() ? nullptr : settings_.clientId.c_str(),
                         settings_.cleanSession, this);
   if (mosq_ == nullptr) {
-    return makeError(std::string("mqtt: cannot create a client: ") + std::strerror(errno));
+    return makeError(ErrorCode::Internal, std::string("mqtt: cannot create a client: ") + std::strerror(errno));
   }
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   // The publisher owns the in-flight window; the library must not queue behind it.
@@ -151,20 +151,20 @@ Status MqttClient::setUpHandle() {
     rc = mosquitto_tls_set(mosq_, settings_.caFile.c_str(), nullptr, nullptr, nullptr, nullptr);
   }
   if (rc != MOSQ_ERR_SUCCESS) {
-    return makeError("mqtt: cannot use CA file '" + settings_.caFile +
+    return makeError(ErrorCode::Config, "mqtt: cannot use CA file '" + settings_.caFile +
                      "': " + mosquitto_strerror(rc));
   }
   // Peer and host name verification: the library's defaults, stated so nobody turns them off.
   rc = mosquitto_tls_opts_set(mosq_, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
   if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_insecure_set(mosq_, false);
   if (rc != MOSQ_ERR_SUCCESS) {
-    return makeError(std::string("mqtt: cannot set TLS options: ") + mosquitto_strerror(rc));
+    return makeError(ErrorCode::Tls, std::string("mqtt: cannot set TLS options: ") + mosquitto_strerror(rc));
   }
   return {};
 }
 
 Status MqttClient::connect() {
-  if (inLibrary_ > 0) return makeError("mqtt: connect() called from inside a client callback");
+  if (inLibrary_ > 0) return makeError(ErrorCode::Internal, "mqtt: connect() called from inside a client callback");
   // A fresh handle per attempt: QoS 1 messages held from the last session are dropped, so
   // they are never retransmitted under ids the publisher has forgotten.
   connected_ = false;
@@ -190,7 +190,7 @@ Status MqttClient::connect() {
   const int savedErrno = errno;
   if (rc == MOSQ_ERR_INVAL) {
     attemptLive_ = false;
-    return makeError("mqtt: invalid connection settings for " + settings_.host);
+    return makeError(ErrorCode::Config, "mqtt: invalid connection settings for " + settings_.host);
   }
   // An attempt that failed at once (a refused loopback port, an unknown host) is reported
   // like one that fails later: through the callback.
@@ -310,7 +310,7 @@ void MqttClient::handleResult(int rc) {
 }
 
 Result<int> MqttClient::publish(const std::string& topic, std::string_view payload, int qos) {
-  if (mosq_ == nullptr || !connected_) return makeError("mqtt: not connected");
+  if (mosq_ == nullptr || !connected_) return makeError(ErrorCode::Network, "mqtt: not connected");
   int mid = 0;
   int rc = MOSQ_ERR_SUCCESS;
   {
@@ -322,18 +322,18 @@ Result<int> MqttClient::publish(const std::string& topic, std::string_view paylo
   const std::string reason = reasonFor(rc, errno);
   // Reported from the next loop call, not from inside the caller's publish loop.
   if (breaksConnection(rc) && pendingFailure_.empty()) pendingFailure_ = reason;
-  return makeError("mqtt: publish failed: " + reason);
+  return makeError(ErrorCode::Network, "mqtt: publish failed: " + reason);
 }
 
 Status MqttClient::subscribe(const std::string& pattern, int qos) {
-  if (mosq_ == nullptr || !connected_) return makeError("mqtt: not connected");
+  if (mosq_ == nullptr || !connected_) return makeError(ErrorCode::Network, "mqtt: not connected");
   int rc = MOSQ_ERR_SUCCESS;
   {
     InLibrary guard(inLibrary_);
     rc = mosquitto_subscribe(mosq_, nullptr, pattern.c_str(), qos);
   }
   if (rc != MOSQ_ERR_SUCCESS) {
-    return makeError("mqtt: subscribe to " + pattern + " failed: " + mosquitto_strerror(rc));
+    return makeError(ErrorCode::Network, "mqtt: subscribe to " + pattern + " failed: " + mosquitto_strerror(rc));
   }
   return {};
 }

@@ -91,13 +91,13 @@ class LinuxI2cBus final : public I2cBus {
                        std::span<std::uint8_t> bytes) override {
     const std::string what = "read " + hex(reg);
     if (bytes.size() > I2C_SMBUS_BLOCK_MAX)
-      return makeError(what + ": block read longer than 32 bytes");
+      return makeError(ErrorCode::Io, what + ": block read longer than 32 bytes");
     if (Status s = select(address); !s.ok()) return withContext(what, s.error());
     const __s32 rc =
         i2c_smbus_read_i2c_block_data(fd_, reg, static_cast<__u8>(bytes.size()), bytes.data());
     if (rc < 0) return failed(what, rc);
     if (static_cast<std::size_t>(rc) < bytes.size()) {
-      return makeError(what + ": short block (" + std::to_string(rc) + " of " +
+      return makeError(ErrorCode::Io, what + ": short block (" + std::to_string(rc) + " of " +
                        std::to_string(bytes.size()) + " bytes)");
     }
     return {};
@@ -120,7 +120,7 @@ class LinuxI2cBus final : public I2cBus {
   Status open() {
     if (fd_ >= 0) return {};
     fd_ = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd_ < 0) return makeError("open " + path_ + ": " + describeErrno(errno));
+    if (fd_ < 0) return makeError(errorCodeFromErrno(errno), "open " + path_ + ": " + describeErrno(errno));
     return {};
   }
 
@@ -131,13 +131,13 @@ class LinuxI2cBus final : public I2cBus {
 
   // libi2c returns -errno.
   static Error failed(const std::string& what, __s32 rc) {
-    return makeError(what + ": " + describeErrno(-rc));
+    return makeError(errorCodeFromErrno(-rc), what + ": " + describeErrno(-rc));
   }
 
   Status select(std::uint8_t address) {
     if (Status opened = open(); !opened.ok()) return opened;
     if (ioctl(fd_, I2C_SLAVE, static_cast<unsigned long>(address)) < 0) {
-      return makeError("select " + hex(address) + ": " + describeErrno(errno));
+      return makeError(errorCodeFromErrno(errno), "select " + hex(address) + ": " + describeErrno(errno));
     }
     return {};
   }
@@ -175,7 +175,7 @@ class LinuxI2cBus final : public I2cBus {
   Status probeReadByte(std::uint8_t) override { return error(); }
 
  private:
-  Error error() const { return makeError(name_ + " " + std::string(kNotCompiledIn)); }
+  Error error() const { return makeError(ErrorCode::Unsupported, name_ + " " + std::string(kNotCompiledIn)); }
   std::string name_;
 };
 
@@ -206,7 +206,7 @@ bool i2cCompiledIn() {
 
 Status requireI2cSupport(std::string_view driverName) {
   if (i2cCompiledIn()) return {};
-  return makeError("driver " + std::string(driverName) + " " + std::string(kNotCompiledIn));
+  return makeError(ErrorCode::Unsupported, "driver " + std::string(driverName) + " " + std::string(kNotCompiledIn));
 }
 
 std::unique_ptr<I2cBuses> makeLinuxI2cBuses(std::string deviceDir) {

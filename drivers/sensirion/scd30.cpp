@@ -29,7 +29,7 @@ Result<float> floatAt(std::span<const std::uint8_t> frame, std::size_t index) {
   if (!std::isfinite(value)) {
     char text[16];
     std::snprintf(text, sizeof text, "0x%08x", static_cast<unsigned>(*bits));
-    return makeError(std::string("not a finite number (raw ") + text + ")");
+    return makeError(ErrorCode::Invalid, std::string("not a finite number (raw ") + text + ")");
   }
   return value;
 }
@@ -59,12 +59,12 @@ class Scd30Driver final : public Driver {
   }
 
   Result<Measurement> collect() override {
-    if (!started_) return makeError("collect() without a started measurement");
+    if (!started_) return makeError(ErrorCode::Internal, "collect() without a started measurement");
     started_ = false;
     Result<std::vector<std::uint16_t>> ready = fetch(kDataReady, 1);
     if (!ready.ok()) return ready.error();
     if ((*ready)[0] != 1) {
-      return makeError("no new measurement yet (data ready " + chip_.hex(kDataReady) +
+      return makeError(ErrorCode::NotReady, "no new measurement yet (data ready " + chip_.hex(kDataReady) +
                        " = 0; the SCD30 measures every " + std::to_string(interval_) + " s)");
     }
     if (Status s = command(kReadMeasurement); !s.ok()) return s.error();
@@ -161,7 +161,7 @@ DriverInfo scd30DriverInfo() {
     std::int64_t pressure = optionInt(sensor, "pressure_compensation");
     // One range cannot say "0, or 700..1400", so the gap is checked here.
     if (pressure != 0 && (pressure < 700 || pressure > 1400)) {
-      return makeError("pressure_compensation: " + std::to_string(pressure) +
+      return makeError(ErrorCode::Config, "pressure_compensation: " + std::to_string(pressure) +
                        " mbar is out of range: 0 (off) or from 700 to 1400");
     }
     return std::unique_ptr<Driver>(std::make_unique<Scd30Driver>(

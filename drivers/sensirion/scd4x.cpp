@@ -49,10 +49,10 @@ class Scd4xDriver final : public Driver {
   }
 
   Result<Measurement> collect() override {
-    if (!started_) return makeError("collect() without a started measurement");
+    if (!started_) return makeError(ErrorCode::Internal, "collect() without a started measurement");
     started_ = false;
     if (justStarted_) {
-      return makeError(
+      return makeError(ErrorCode::Invalid, 
           "periodic measurement started just now; the first value comes 5 s "
           "later");
     }
@@ -61,7 +61,7 @@ class Scd4xDriver final : public Driver {
       // The chip ACKed the command a moment ago: a NACKed read header is its datasheet
       // way of saying the buffer is empty (read out already, next value not due yet).
       if (nacked(s.error())) {
-        return makeError(
+        return makeError(ErrorCode::NotReady, 
             "no new measurement yet (the SCD4x updates every 5 s; reading "
             "more often than that leaves readings without a value)");
       }
@@ -111,8 +111,8 @@ Scd4xValues decodeScd4x(std::span<const std::uint8_t, 9> frame) {
   auto co2 = [&]() -> Result<double> {
     Result<std::uint16_t> raw = sensirion::dataWord(frame, 0);
     if (!raw.ok()) return raw.error();
-    if (*raw == 0) return makeError("0 ppm (no CO2 value)");
-    if (*raw > 40000) return makeError(std::to_string(*raw) + " ppm is outside the SCD4x range");
+    if (*raw == 0) return makeError(ErrorCode::Invalid, "0 ppm (no CO2 value)");
+    if (*raw > 40000) return makeError(ErrorCode::Invalid, std::to_string(*raw) + " ppm is outside the SCD4x range");
     return static_cast<double>(*raw);
   };
   auto temperature = [&]() -> Result<double> {

@@ -56,13 +56,13 @@ class Sen5xDriver final : public Driver {
       case Phase::Reset:
       case Phase::Starting:
         phase_ = Phase::NeedInit;  // collect() did not run: start over
-        return makeError("initialisation interrupted; starting again");
+        return makeError(ErrorCode::NotReady, "initialisation interrupted; starting again");
     }
     return Millis(0);
   }
 
   Result<Measurement> collect() override {
-    if (!started_) return makeError("collect() without start()");
+    if (!started_) return makeError(ErrorCode::Internal, "collect() without start()");
     started_ = false;
     switch (phase_) {
       case Phase::Reset:
@@ -77,7 +77,7 @@ class Sen5xDriver final : public Driver {
       case Phase::Measuring:
         break;
       default:
-        return makeError("not measuring");
+        return makeError(ErrorCode::NotReady, "not measuring");
     }
     std::array<std::uint8_t, kSen5xFrameSize> frame{};
     if (Status s = chip_.read(frame, "read " + chip_.hex(kReadValues)); !s.ok()) {
@@ -108,7 +108,7 @@ class Sen5xDriver final : public Driver {
     std::string want(product_);
     for (char& c : want) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (name != want) {
-      return makeError("product name '" + name + "' is not " + want +
+      return makeError(ErrorCode::Invalid, "product name '" + name + "' is not " + want +
                        (name.rfind("SEN5", 0) == 0
                             ? ": use driver: " + toLower(name)
                             : std::string(": is this an SPS30? use driver: sps30")));
@@ -157,7 +157,7 @@ std::vector<Sen5xValue> decodeSen5x(std::span<const std::uint8_t, kSen5xFrameSiz
   for (std::size_t i = 0; i < kSen5xValues; ++i) {
     Result<std::uint16_t> checked = sensirion::checkedWord(frame, i);
     if (!checked.ok()) {
-      values.push_back({0, checked.error().message});
+      values.push_back({0, checked.error()});
       continue;
     }
     const std::uint16_t word = *checked;
@@ -174,14 +174,14 @@ std::vector<Sen5xValue> decodeSen5x(std::span<const std::uint8_t, kSen5xFrameSiz
     double hi = 0;
     if (i < 4) {
       if (word == 0xFFFF) {
-        values.push_back({0, "not available (0xFFFF)"});
+        values.push_back({0, makeError(ErrorCode::Invalid, "not available (0xFFFF)")});
         continue;
       }
       v = word / 10.0;
       hi = 1000;
     } else {
       if (word == 0x7FFF) {
-        values.push_back({0, "not available (0x7FFF)"});
+        values.push_back({0, makeError(ErrorCode::Invalid, "not available (0x7FFF)")});
         continue;
       }
       const auto s = static_cast<std::int16_t>(word);
@@ -196,10 +196,10 @@ std::vector<Sen5xValue> decodeSen5x(std::span<const std::uint8_t, kSen5xFrameSiz
       char b[96];
       std::snprintf(b, sizeof b, "%g is outside the measuring range %g..%g (raw 0x%04X)", v, lo, hi,
                     word);
-      values.push_back({0, b});
+      values.push_back({0, makeError(ErrorCode::Invalid, b)});
       continue;
     }
-    values.push_back({v, {}});
+    values.push_back({v, std::nullopt});
   }
   return values;
 }

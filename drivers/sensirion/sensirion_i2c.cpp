@@ -14,14 +14,14 @@ std::string hex16(std::uint16_t value, HexCase hexCase) {
 
 Result<std::uint16_t> checkedWord(std::span<const std::uint8_t> frame, std::size_t index) {
   const std::uint8_t* w = frame.data() + 3 * index;
-  if (crc8(w[0], w[1]) != w[2]) return makeError("CRC mismatch in word " + std::to_string(index));
+  if (crc8(w[0], w[1]) != w[2]) return makeError(ErrorCode::Crc, "CRC mismatch in word " + std::to_string(index));
   return static_cast<std::uint16_t>(w[0] << 8 | w[1]);
 }
 
 Result<std::uint16_t> dataWord(std::span<const std::uint8_t> frame, std::size_t index) {
   Result<std::uint16_t> raw = checkedWord(frame, index);
   if (raw.ok() && *raw == 0xFFFF) {
-    return makeError("raw 0xffff in word " + std::to_string(index) + " (no data)");
+    return makeError(ErrorCode::Invalid, "raw 0xffff in word " + std::to_string(index) + " (no data)");
   }
   return raw;
 }
@@ -39,8 +39,8 @@ Result<std::vector<std::uint16_t>> checkedWords(std::span<const std::uint8_t> fr
   auto words = decodeWords(frame, &bad);
   if (!words) {
     if (frame.size() % 3 != 0)
-      return makeError("frame of " + std::to_string(frame.size()) + " bytes is not whole words");
-    return makeError("CRC mismatch in word " + std::to_string(bad));
+      return makeError(ErrorCode::Invalid, "frame of " + std::to_string(frame.size()) + " bytes is not whole words");
+    return makeError(ErrorCode::Crc, "CRC mismatch in word " + std::to_string(bad));
   }
   return *words;
 }
@@ -59,7 +59,7 @@ std::string asciiText(std::span<const std::uint16_t> words) {
 Result<double> inRange(double value, double lo, double hi, std::string_view unit,
                        std::string_view chip) {
   if (value < lo || value > hi) {
-    return makeError(std::to_string(value) + " " + std::string(unit) + " is outside the " +
+    return makeError(ErrorCode::Invalid, std::to_string(value) + " " + std::string(unit) + " is outside the " +
                      std::string(chip) + " range " + std::to_string(static_cast<int>(lo)) + ".." +
                      std::to_string(static_cast<int>(hi)));
   }
@@ -81,7 +81,7 @@ void addValue(Measurement& m, std::size_t quantity, const Value& v, std::string_
   if (v.ok()) {
     m.samples.push_back(Sample{quantity, v.value * scale});
   } else {
-    m.failures.push_back(makeError(std::string(name) + ": " + v.error));
+    m.failures.push_back(withContext(name, *v.error));
   }
 }
 
@@ -102,14 +102,14 @@ Measurement co2Measurement(const Co2Values& v) {
 
 bool crcFailed(const Measurement& m) {
   for (const Error& e : m.failures) {
-    if (e.message.find(": CRC") != std::string::npos) return true;
+    if (e.code == ErrorCode::Crc) return true;
   }
   return false;
 }
 
 Result<BusAddress> busAddress(const DriverContext& context) {
   const SensorConfig& sensor = context.sensor;
-  if (!sensor.bus || !sensor.address) return makeError("needs bus: and address:");
+  if (!sensor.bus || !sensor.address) return makeError(ErrorCode::Config, "needs bus: and address:");
   return BusAddress{context.buses.bus(*sensor.bus), static_cast<std::uint8_t>(*sensor.address)};
 }
 

@@ -5,6 +5,7 @@
 // loses only the quantity it carries.
 
 #include <cstdint>
+#include <optional>
 #include <functional>
 #include <memory>
 #include <span>
@@ -55,8 +56,8 @@ bool addQuantity(Measurement& m, std::size_t quantity, const Result<double>& val
 // "not available" marker or an out-of-range value fails only it.
 struct Value {
   double value = 0;
-  std::string error;  // empty: `value` is valid
-  bool ok() const { return error.empty(); }
+  std::optional<Error> error;  // set: `value` is not valid
+  bool ok() const { return !error.has_value(); }
 };
 // The same as addQuantity() for a Value, its value times `scale` (a unit conversion).
 void addValue(Measurement& m, std::size_t quantity, const Value& v, std::string_view name,

@@ -41,7 +41,7 @@ class Sht3xDriver final : public Driver {
   }
 
   Result<Measurement> collect() override {
-    if (!started_) return makeError("collect() without a started measurement");
+    if (!started_) return makeError(ErrorCode::Internal, "collect() without a started measurement");
     started_ = false;
     std::uint8_t frame[6] = {};
     if (Status s = chip_.read(frame, "result of " + chip_.hex(repeatability_.command)); !s.ok()) {

@@ -42,7 +42,7 @@ class Sht4xDriver final : public Driver {
   }
 
   Result<Measurement> collect() override {
-    if (!started_) return makeError("collect() without a started measurement");
+    if (!started_) return makeError(ErrorCode::Internal, "collect() without a started measurement");
     started_ = false;
     std::uint8_t frame[6] = {};
     if (Status s = bus_.read(address_, frame); !s.ok()) {

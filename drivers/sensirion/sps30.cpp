@@ -56,7 +56,7 @@ class Sps30Driver final : public Driver {
         return kAfterReset;
       case Phase::Reset:  // collect() did not run; start over
         phase_ = Phase::NeedInit;
-        return makeError("initialisation interrupted; starting again");
+        return makeError(ErrorCode::NotReady, "initialisation interrupted; starting again");
       case Phase::Configured: {
         const std::uint16_t arg[1] = {kFloatFormat};
         if (Status s = chip_.command(kStartMeasurement, arg); !s.ok()) return fail(s.error());
@@ -71,7 +71,7 @@ class Sps30Driver final : public Driver {
   }
 
   Result<Measurement> collect() override {
-    if (!started_) return makeError("collect() without start()");
+    if (!started_) return makeError(ErrorCode::Internal, "collect() without start()");
     started_ = false;
     if (phase_ == Phase::Reset) {
       if (Status s = configure(); !s.ok()) return fail(s.error());
@@ -81,7 +81,7 @@ class Sps30Driver final : public Driver {
                                            "reading");
       return Measurement{};  // nothing measured yet: no values, no failure
     }
-    if (phase_ != Phase::Measuring) return makeError("not measuring");
+    if (phase_ != Phase::Measuring) return makeError(ErrorCode::NotReady, "not measuring");
 
     std::array<std::uint8_t, 3> ready{};
     if (Status s = query(kDataReady, ready); !s.ok()) return fail(s.error());
@@ -89,7 +89,7 @@ class Sps30Driver final : public Driver {
     if (!flag.ok()) return withContext("read data-ready flag", flag.error());
     if ((*flag)[0] == 0) {
       if (++notReady_ >= kMaxNotReady) phase_ = Phase::NeedInit;
-      return makeError(
+      return makeError(ErrorCode::NotReady, 
           "no new data (data-ready flag 0): the SPS30 makes one measurement "
           "per second");
     }
@@ -132,7 +132,7 @@ class Sps30Driver final : public Driver {
     if (!words.ok()) return withContext("read product type", words.error());
     const std::string type = sensirion::asciiText(*words);
     if (type != kProduct) {
-      return makeError("product type '" + type + "' is not an SPS30 ('" + kProduct +
+      return makeError(ErrorCode::Invalid, "product type '" + type + "' is not an SPS30 ('" + kProduct +
                        "'): is this a SEN5x? use driver: sen50, sen54 or sen55");
     }
     const std::uint16_t interval[2] = {static_cast<std::uint16_t>(cleaningSeconds_ >> 16),
@@ -163,7 +163,7 @@ std::vector<Sps30Value> decodeSps30(std::span<const std::uint8_t, kSps30FrameSiz
   for (std::size_t i = 0; i < kSps30Values; ++i) {
     Result<std::uint32_t> bits = sensirion::checkedWord32(frame, i);
     if (!bits.ok()) {
-      values.push_back({0, bits.error().message});
+      values.push_back({0, bits.error()});
       continue;
     }
     double v = static_cast<double>(std::bit_cast<float>(*bits));
@@ -174,12 +174,13 @@ std::vector<Sps30Value> decodeSps30(std::span<const std::uint8_t, kSps30FrameSiz
     if (!std::isfinite(v)) {
       char raw[16];
       std::snprintf(raw, sizeof raw, "0x%08X", static_cast<unsigned>(*bits));
-      values.push_back({0, std::string("not a number (raw ") + raw + ")"});
+      values.push_back({0, makeError(ErrorCode::Invalid, std::string("not a number (raw ") + raw + ")")});
     } else if (v < 0 || v > max) {
-      values.push_back({0, std::to_string(v) + " is outside the measuring range 0.." +
-                               std::to_string(static_cast<int>(max))});
+      values.push_back({0, makeError(ErrorCode::Invalid, std::to_string(v) +
+                                                         " is outside the measuring range 0.." +
+                                                         std::to_string(static_cast<int>(max)))});
     } else {
-      values.push_back({v, {}});
+      values.push_back({v, std::nullopt});
     }
   }
   return values;

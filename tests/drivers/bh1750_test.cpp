@@ -32,7 +32,7 @@ class Bh1750Test : public testing::DriverFixture {
     if (!m.ok()) return m.error();
     if (!m->failures.empty()) return m->failures[0];
     EXPECT_EQ(m->samples.size(), 1u);
-    if (m->samples.empty()) return makeError("no sample");
+    if (m->samples.empty()) return makeError(ErrorCode::NotReady, "no sample");
     EXPECT_EQ(m->samples[0].quantity, 0u);
     return m->samples[0].value;
   }

@@ -54,7 +54,7 @@ class SimTest : public ::testing::Test {
     if (!m.ok()) return m.error();
     EXPECT_TRUE(m->failures.empty());
     EXPECT_EQ(m->samples.size(), 1u);
-    if (m->samples.empty()) return makeError("no sample");
+    if (m->samples.empty()) return makeError(ErrorCode::NotReady, "no sample");
     EXPECT_EQ(m->samples[0].quantity, 0u);
     return m->samples[0].value;
   }

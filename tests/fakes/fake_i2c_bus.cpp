@@ -40,9 +40,9 @@ Result<ChipSimulator*> FakeI2cBus::target(std::uint8_t address) {
       case BusFault::Nack:
         return nack();
       case BusFault::Io:
-        return makeError("Input/output error");
+        return makeError(ErrorCode::Io, "Input/output error");
       case BusFault::Timeout:
-        return makeError("Connection timed out");
+        return makeError(ErrorCode::Timeout, "Connection timed out");
       case BusFault::None:
         break;
     }

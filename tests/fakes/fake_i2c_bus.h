@@ -32,7 +32,7 @@ class ChipSimulator {
 
 // The error a NACKed address gives on Linux.
 inline Error nack() {
-  return makeError("Remote I/O error");
+  return makeError(ErrorCode::Absent, "Remote I/O error");
 }
 
 enum class BusFault {

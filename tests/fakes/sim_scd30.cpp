@@ -7,7 +7,7 @@ namespace sckd::testing {
 
 Status SimScd30::onWriteRead(std::span<const std::uint8_t>, std::span<std::uint8_t>) {
   ++writeReadsRefused_;
-  return makeError("SCD30 does not support a repeated START: write, STOP, then read");
+  return makeError(ErrorCode::Invalid, "SCD30 does not support a repeated START: write, STOP, then read");
 }
 
 Status SimScd30::onWrite(std::span<const std::uint8_t> bytes) {
@@ -50,16 +50,16 @@ Status SimScd30::onRead(std::span<std::uint8_t> bytes) {
   pending_ = 0;
   switch (cmd) {
     case 0xD100:
-      if (bytes.size() != 3) return makeError("firmware version is one word");
+      if (bytes.size() != 3) return makeError(ErrorCode::Invalid, "firmware version is one word");
       reply(bytes, std::array<std::uint16_t, 1>{0x0342}, false);
       return {};
     case 0x0202:
-      if (bytes.size() != 3) return makeError("data ready is one word");
+      if (bytes.size() != 3) return makeError(ErrorCode::NotReady, "data ready is one word");
       reply(bytes, std::array<std::uint16_t, 1>{dataReady() ? std::uint16_t{1} : std::uint16_t{0}},
             false);
       return {};
     case 0x0300: {
-      if (bytes.size() != 18) return makeError("a measurement is 18 bytes");
+      if (bytes.size() != 18) return makeError(ErrorCode::Invalid, "a measurement is 18 bytes");
       if (!dataReady()) return nack();
       // The buffer empties on read-out: the next value comes one interval later.
       while (nextDataAt_ <= clock_.monotonic()) nextDataAt_ += std::chrono::seconds(interval_);

@@ -42,13 +42,13 @@ Status SimScd4x::onRead(std::span<std::uint8_t> bytes) {
   pending_ = 0;
   if (cmd == 0 || clock_.monotonic() < answerAt_) return nack();
   if (cmd == 0xE4B8) {
-    if (bytes.size() != 3) return makeError("data ready is one word");
+    if (bytes.size() != 3) return makeError(ErrorCode::NotReady, "data ready is one word");
     // Ready: the low 11 bits are non-zero.
     const std::uint16_t status = dataReady() ? 0x8006 : 0x8000;
     reply(bytes, std::array<std::uint16_t, 1>{status}, false);
     return {};
   }
-  if (bytes.size() != 9) return makeError("a measurement is 9 bytes");
+  if (bytes.size() != 9) return makeError(ErrorCode::Invalid, "a measurement is 9 bytes");
   if (!dataReady()) return nack();  // datasheet: an empty buffer NACKs the read
   while (nextDataAt_ <= clock_.monotonic()) nextDataAt_ += kPeriod;
   Raw r{co2_, sensirionTicks((temperature_ + 45.0) * 65535.0 / 175.0),

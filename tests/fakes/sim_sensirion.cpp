@@ -57,7 +57,7 @@ bool SensirionModuleSim::stopOrReset(std::uint16_t command, std::chrono::millise
 Status SensirionRhtSim::replyResult(std::span<std::uint8_t> out, double rhOffset, double rhSpan) {
   // No conversion, or one still running: the chip NACKs the read header.
   if (!converting_ || clock_.monotonic() < readyAt_) return nack();
-  if (out.size() != 6) return makeError("a result is 6 bytes");
+  if (out.size() != 6) return makeError(ErrorCode::Invalid, "a result is 6 bytes");
   converting_ = false;
   std::array<std::uint16_t, 2> words = {sensirionTicks((temperature_ + 45.0) * 65535.0 / 175.0),
                                         sensirionTicks((humidity_ - rhOffset) * 65535.0 / rhSpan)};

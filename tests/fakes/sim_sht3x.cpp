@@ -34,7 +34,7 @@ Status SimSht3x::onWrite(std::span<const std::uint8_t> bytes) {
 
 Status SimSht3x::onRead(std::span<std::uint8_t> bytes) {
   if (statusPending_) {
-    if (bytes.size() != 3) return makeError("status is one word");
+    if (bytes.size() != 3) return makeError(ErrorCode::Invalid, "status is one word");
     statusPending_ = false;
     const std::uint16_t status[1] = {0x8010};  // alert pending + reset detected, as after power-up
     reply(bytes, status, false);

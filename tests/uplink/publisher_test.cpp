@@ -29,7 +29,7 @@ struct FakeBroker {
 
   Publisher::SendFn sender() {
     return [this](std::string_view payload) -> Result<int> {
-      if (fail) return makeError("socket broken");
+      if (fail) return makeError(ErrorCode::Network, "socket broken");
       payloads.emplace_back(payload);
       mids.push_back(nextMid);
       return nextMid++;

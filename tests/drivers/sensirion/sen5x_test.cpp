@@ -216,7 +216,7 @@ TEST(Sen5xDecode, KnownFrame) {
   }
   auto v = decodeSen5x(frame);
   ASSERT_EQ(v.size(), 8u);
-  for (const auto& x : v) EXPECT_TRUE(x.ok()) << x.error;
+  for (const auto& x : v) EXPECT_TRUE(x.ok()) << (x.error ? x.error->message : "");
   EXPECT_DOUBLE_EQ(v[0].value, 10.0);
   EXPECT_DOUBLE_EQ(v[4].value, 45.0);
   EXPECT_DOUBLE_EQ(v[5].value, -1.0);
@@ -242,12 +242,12 @@ TEST(Sen5xDecode, TemperatureOutsideTheModulesRangeFails) {
     }
     return frame;
   };
-  EXPECT_EQ(decodeSen5x(frameWithTemperature(70 * 200))[5].error,
+  EXPECT_EQ(decodeSen5x(frameWithTemperature(70 * 200))[5].error->message,
             "70 is outside the measuring range -10..60 (raw 0x36B0)");
-  EXPECT_EQ(decodeSen5x(frameWithTemperature(-15 * 200))[5].error,
+  EXPECT_EQ(decodeSen5x(frameWithTemperature(-15 * 200))[5].error->message,
             "-15 is outside the measuring range -10..60 (raw 0xF448)");
   auto edge = decodeSen5x(frameWithTemperature(60 * 200));
-  ASSERT_TRUE(edge[5].ok()) << edge[5].error;
+  ASSERT_TRUE(edge[5].ok()) << (edge[5].error ? edge[5].error->message : "");
   EXPECT_DOUBLE_EQ(edge[5].value, 60.0);
 }
 
