@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "bench/bench_broker.h"
-#include "daemon/uplink/connection.h"
+#include "daemon/uplink/session.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/base/log.h"
 #include "daemon/outbox/outbox.h"

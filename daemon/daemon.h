@@ -9,7 +9,7 @@
 
 #include "config/config.h"
 #include "daemon/base/clock.h"
-#include "daemon/uplink/connection.h"
+#include "daemon/uplink/session.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/sampling/hardware.h"
 #include "daemon/outbox/outbox.h"

@@ -1,4 +1,4 @@
-#include "daemon/uplink/connection.h"
+#include "daemon/uplink/session.h"
 
 namespace sckd {
 namespace {
