@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "bench/bench_broker.h"
-#include "daemon/uplink/session.h"
+#include "daemon/uplink/delivery.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/base/log.h"
 #include "daemon/outbox/outbox.h"
@@ -59,13 +59,13 @@ int main(int argc, char** argv) {
   settings.maxMessagesPerSecond = 0;  // pacing off: how fast can it go
   Publisher publisher(**outbox, clock, settings);
   MqttSettings mqtt{"127.0.0.1", broker.port(), false, "", "drain-bench", 60, true};
-  Connection connection(**loop, clock, mqtt, "device/sck/bench1/readings", publisher);
+  Delivery delivery(**loop, clock, mqtt, "device/sck/bench1/readings", publisher);
 
   const auto start = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point connectedAt{};
   std::function<void()> watchQueue = [&] {
     if (connectedAt == std::chrono::steady_clock::time_point{} &&
-        connection.state() == Connection::State::Connected) {
+        delivery.session().state() == Session::State::Connected) {
       connectedAt = std::chrono::steady_clock::now();
     }
     if ((*outbox)->queuedCount() == 0) {
@@ -74,11 +74,11 @@ int main(int argc, char** argv) {
     }
     (*loop)->addTimer(clock.monotonic() + Millis(1), watchQueue);
   };
-  connection.start();
+  delivery.start();
   watchQueue();
   if (!(*loop)->run().ok()) return 1;
   const auto end = std::chrono::steady_clock::now();
-  connection.stop();
+  delivery.stop();
 
   const double total = std::chrono::duration<double>(end - start).count();
   const double draining = std::chrono::duration<double>(end - connectedAt).count();

@@ -13,21 +13,6 @@ namespace {
 
 constexpr auto kStatusPeriod = Seconds(5);
 
-std::string readingsTopic(const std::string& token) {
-  return "device/sck/" + token + "/readings";
-}
-
-MqttSettings mqttSettings(const PlatformConfig& platform) {
-  MqttSettings settings;
-  settings.host = platform.host;
-  settings.port = platform.port;
-  settings.tls = platform.tls;
-  settings.caFile = platform.caFile;
-  settings.clientId = platform.clientId;
-  settings.keepaliveSeconds = static_cast<int>(platform.keepalive.count());
-  return settings;
-}
-
 std::string ageText(std::int64_t seconds) {
   if (seconds < 120) return std::to_string(seconds) + " s";
   if (seconds < 7200) return std::to_string(seconds / 60) + " min";
@@ -47,7 +32,7 @@ void logEachLine(std::string_view text) {
 
 }  // namespace
 
-Daemon::Session::~Session() = default;
+Daemon::Pipeline::~Pipeline() = default;
 
 int Daemon::run(const std::string& configPath, const Hardware& hardware) {
   // Before anything else, so every later thread (libraries may start some) inherits the
@@ -86,7 +71,7 @@ int Daemon::start(Config config) {
                   " readings queued), broker " + config_.platform.host + ":" +
                   std::to_string(config_.platform.port) + (config_.platform.tls ? " (TLS)" : "") +
                   ", device token " + log::maskSecret(config_.platform.token));
-  session_ = startSession(config_);
+  pipeline_ = startPipeline(config_);
 
   loop_->onSignal(SIGTERM, [this] { shutdown(); });
   loop_->onSignal(SIGINT, [this] { shutdown(); });
@@ -97,7 +82,7 @@ int Daemon::start(Config config) {
   updateStatus();
 
   Status ran = loop_->run();
-  session_.reset();  // sampler, connection (clean DISCONNECT), publisher
+  pipeline_.reset();  // sampler, delivery (clean DISCONNECT), publisher
   outbox_.reset();
   if (!ran.ok()) {
     log::error(log::Category::Loop, "event loop failed: " + ran.error().message);
@@ -118,16 +103,16 @@ Status Daemon::openOutbox(const Config& config) {
   return {};
 }
 
-std::unique_ptr<Daemon::Session> Daemon::startSession(const Config& config) {
-  auto session = std::make_unique<Session>();
+std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config) {
+  auto pipeline = std::make_unique<Pipeline>();
   Publisher::Settings publishSettings;
   publishSettings.maxEntriesPerMessage =
       static_cast<std::size_t>(config.publish.maxReadingsPerMessage);
   publishSettings.maxMessagesPerSecond = config.publish.maxMessagesPerSecond;
-  session->publisher = std::make_unique<Publisher>(*outbox_, clock_, publishSettings);
-  session->connection =
-      std::make_unique<Connection>(*loop_, clock_, mqttSettings(config.platform),
-                                   readingsTopic(config.platform.token), *session->publisher);
+  pipeline->publisher = std::make_unique<Publisher>(*outbox_, clock_, publishSettings);
+  pipeline->delivery =
+      std::make_unique<Delivery>(*loop_, clock_, mqttSettings(config.platform),
+                                 readingsTopic(config.platform.token), *pipeline->publisher);
 
   std::vector<Sampler::Sensor> sensors;
   for (const SensorConfig& sensorConfig : config.sensors) {
@@ -139,13 +124,13 @@ std::unique_ptr<Daemon::Session> Daemon::startSession(const Config& config) {
     }
     sensors.push_back(std::move(*sensor));
   }
-  session->sampler = std::make_unique<Sampler>(*timers_, clock_, *outbox_, config.clock.requireSync,
+  pipeline->sampler = std::make_unique<Sampler>(*timers_, clock_, *outbox_, config.clock.requireSync,
                                                std::move(sensors));
-  Connection* connection = session->connection.get();
-  session->sampler->setCommittedCallback([connection] { connection->kick(); });
-  session->connection->start();
-  session->sampler->start();
-  return session;
+  Delivery* delivery = pipeline->delivery.get();
+  pipeline->sampler->setCommittedCallback([delivery] { delivery->kick(); });
+  pipeline->delivery->start();
+  pipeline->sampler->start();
+  return pipeline;
 }
 
 void Daemon::reload() {
@@ -160,7 +145,7 @@ void Daemon::reload() {
     updateStatus();
     return;
   }
-  session_.reset();
+  pipeline_.reset();
   if (fresh->outbox.path != config_.outbox.path ||
       fresh->outbox.maxSize != config_.outbox.maxSize) {
     std::unique_ptr<Outbox> previous = std::move(outbox_);
@@ -173,7 +158,7 @@ void Daemon::reload() {
   }
   config_ = std::move(*fresh);
   log::setSecret(config_.platform.token);
-  session_ = startSession(config_);
+  pipeline_ = startPipeline(config_);
   log::notice(log::Category::Config,
               "configuration reloaded: " + std::to_string(config_.sensors.size()) + " sensors");
   notify::ready();
@@ -187,12 +172,12 @@ void Daemon::shutdown() {
 }
 
 void Daemon::updateStatus() {
-  if (!session_ || !outbox_) return;
-  Sampler::Health health = session_->sampler->health();
+  if (!pipeline_ || !outbox_) return;
+  Sampler::Health health = pipeline_->sampler->health();
   std::string text = std::to_string(health.ok) + " sensors ok";
   if (health.failing > 0) text += ", " + std::to_string(health.failing) + " failing";
   text += "; " + std::to_string(outbox_->queuedCount()) + " readings queued";
-  if (auto delivered = session_->publisher->lastDelivery()) {
+  if (auto delivered = pipeline_->publisher->lastDelivery()) {
     lastDeliveryAt_ = toUnixSeconds(*delivered);
   }
   if (lastDeliveryAt_) {
@@ -201,7 +186,7 @@ void Daemon::updateStatus() {
   } else {
     text += "; nothing delivered yet";
   }
-  text += "; " + session_->connection->describe();
+  text += "; " + pipeline_->delivery->session().describe();
   if (text != lastStatus_) {
     notify::status(text);
     lastStatus_ = text;

@@ -9,10 +9,10 @@
 
 #include "config/config.h"
 #include "daemon/base/clock.h"
-#include "daemon/uplink/session.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/sampling/hardware.h"
 #include "daemon/outbox/outbox.h"
+#include "daemon/uplink/delivery.h"
 #include "daemon/uplink/publisher.h"
 #include "daemon/sampling/sampler.h"
 #include "daemon/base/timers.h"
@@ -32,18 +32,18 @@ class Daemon {
 
  private:
   // What a reload replaces: everything that depends on the config but the outbox file.
-  struct Session {
+  struct Pipeline {
     std::unique_ptr<Publisher> publisher;
-    std::unique_ptr<Connection> connection;
+    std::unique_ptr<Delivery> delivery;
     std::unique_ptr<Sampler> sampler;
-    ~Session();
+    ~Pipeline();
   };
 
   Daemon(std::string configPath, const Clock& clock, const Hardware& hardware)
       : configPath_(std::move(configPath)), clock_(clock), hardware_(hardware) {}
   int start(Config config);
   Status openOutbox(const Config& config);
-  std::unique_ptr<Session> startSession(const Config& config);
+  std::unique_ptr<Pipeline> startPipeline(const Config& config);
   void reload();
   void shutdown();
   void updateStatus();
@@ -56,9 +56,9 @@ class Daemon {
   Config config_;
   std::unique_ptr<EventLoop> loop_;
   std::unique_ptr<LoopTimers> timers_;
-  std::unique_ptr<I2cBuses> buses_;  // before the session: its drivers hold references
+  std::unique_ptr<I2cBuses> buses_;  // before the pipeline: its drivers hold references
   std::unique_ptr<Outbox> outbox_;
-  std::unique_ptr<Session> session_;
+  std::unique_ptr<Pipeline> pipeline_;
   std::optional<std::int64_t> lastDeliveryAt_;  // Unix seconds, from the outbox at start
   std::string lastStatus_;
 };

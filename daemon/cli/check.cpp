@@ -1,5 +1,4 @@
 // `sckd check`: everything a user wants to know before `systemctl restart sckd`.
-#include <poll.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,7 +11,8 @@
 #include "drivers/driver.h"
 #include "daemon/base/clock.h"
 #include "daemon/cli/commands.h"
-#include "daemon/uplink/mqtt_client.h"
+#include "daemon/base/event_loop.h"
+#include "daemon/uplink/session.h"
 #include "daemon/outbox/outbox.h"
 #include "daemon/uplink/payload.h"
 #include "daemon/sampling/sampler.h"
@@ -152,44 +152,39 @@ bool checkOutbox(const OutboxConfig& outbox) {
   return true;
 }
 
-// Connects (TLS as configured) and disconnects; publishes nothing.
-bool checkBroker(const PlatformConfig& platform) {
-  MqttSettings settings{
-      platform.host, platform.port, platform.tls, platform.caFile, platform.clientId + "-check", 30,
-      true};
-  bool done = false;
-  std::string failure;
-  MqttClient::Callbacks callbacks;
-  callbacks.connected = [&] { done = true; };
-  callbacks.disconnected = [&](const std::string& reason) {
-    if (!done) failure = reason;
-    done = true;
-  };
+// Connects once (TLS as configured) through the daemon's own session, as
+// "<client id>-check" so a running daemon is not knocked off; publishes nothing.
+bool checkBroker(const PlatformConfig& platform, const Clock& clock) {
   const std::string endpoint =
       platform.host + ":" + std::to_string(platform.port) + (platform.tls ? " (TLS)" : "");
-  auto client = MqttClient::create(settings, std::move(callbacks));
-  if (client.ok()) {
-    if (Status started = (*client)->connect(); !started.ok() && !done) {
-      failure = started.error().message;
-      done = true;
-    }
+  std::string failure;
+  auto loop = EventLoop::create({});
+  if (!loop.ok()) {
+    failure = loop.error().message;
   } else {
-    failure = client.error().message;
-    done = true;
-  }
-  const MonoTime deadline = MonoClock::now() + kBrokerTimeout;
-  while (!done && MonoClock::now() < deadline) {
-    const int fd = (*client)->socket();
-    if (fd < 0) break;
-    pollfd pfd{fd, static_cast<short>(POLLIN | ((*client)->wantWrite() ? POLLOUT : 0)), 0};
-    if (poll(&pfd, 1, 200) > 0) {
-      if (pfd.revents & (POLLIN | POLLERR | POLLHUP)) (*client)->handleReadable();
-      if (!done && (pfd.revents & POLLOUT)) (*client)->handleWritable();
+    EventLoop& events = **loop;
+    // Either handler ends the check; stop() before run() makes run() return at once.
+    Session session(events, clock, mqttSettings(platform, "-check"),
+                    Session::Handlers{.connected = [&] { events.stop(); },
+                                      .disconnected =
+                                          [&](const Error& why) {
+                                            failure = why.message;
+                                            events.stop();
+                                          },
+                                      .published = nullptr,
+                                      .message = nullptr},
+                    Session::Options{.reconnect = false, .log = false});
+    events.addTimer(clock.monotonic() + kBrokerTimeout, [&] {
+      failure = "no answer within " + std::to_string(kBrokerTimeout.count()) + " s";
+      events.stop();
+    });
+    if (Status started = session.start(); !started.ok()) {
+      failure = started.error().message;
+    } else {
+      (void)events.run();
     }
-    if (!done) (*client)->handleMisc();
+    session.stop();
   }
-  if (!done) failure = "no answer within " + std::to_string(kBrokerTimeout.count()) + " s";
-  if (client.ok()) (*client)->disconnect();
   if (!failure.empty()) {
     std::printf("broker   FAILED: %s: %s\n", endpoint.c_str(), failure.c_str());
     return false;
@@ -211,7 +206,7 @@ int checkCommand(const CheckOptions& options, const Hardware& hardware) {
 
   SystemClock clock;
   bool ok = checkOutbox(config->outbox);
-  if (!options.offline) ok = checkBroker(config->platform) && ok;
+  if (!options.offline) ok = checkBroker(config->platform, clock) && ok;
   std::vector<Row> rows;
   std::vector<std::string> notes;
   auto buses = hardware.makeI2cBuses();

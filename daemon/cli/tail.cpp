@@ -10,11 +10,10 @@
 
 #include "config/config.h"
 #include "drivers/driver.h"
-#include "daemon/base/backoff.h"
 #include "daemon/cli/commands.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/base/log.h"
-#include "daemon/uplink/mqtt_client.h"
+#include "daemon/uplink/session.h"
 #include "daemon/uplink/sensor_catalog.h"
 
 namespace sckd {
@@ -90,87 +89,48 @@ int tailCommand(const TailOptions& options) {
     return 2;
   }
   EventLoop& events = **loop;
+  SystemClock clock;
+  // A client id of its own, so any number of tails run beside the daemon.
   std::mt19937 rng(std::random_device{}());
-  MqttSettings settings{
-      config->platform.host,
-      config->platform.port,
-      config->platform.tls,
-      config->platform.caFile,
-      "sckd-tail-" + std::to_string(getpid()) + "-" + std::to_string(rng() % 100000),
-      static_cast<int>(config->platform.keepalive.count()),
-      true};
+  MqttSettings settings = mqttSettings(config->platform);
+  settings.clientId =
+      "sckd-tail-" + std::to_string(getpid()) + "-" + std::to_string(rng() % 100000);
+  const std::string where = settings.host + ":" + std::to_string(settings.port);
 
-  std::unique_ptr<MqttClient> client;
-  Backoff backoff;
-  int watched = -1;
-  std::function<void()> connect;
-  std::function<void()> sync = [&] {
-    int fd = client ? client->socket() : -1;
-    if (watched >= 0 && watched != fd) {
-      events.unwatch(watched);
-      watched = -1;
-    }
-    if (fd >= 0 && watched < 0) {
-      if (events
-              .watch(fd, true, client->wantWrite(),
-                     [&](std::uint32_t ev) {
-                       if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) client->handleReadable();
-                       if ((ev & EPOLLOUT) && client->socket() >= 0) client->handleWritable();
-                       sync();
-                     })
-              .ok()) {
-        watched = fd;
-      }
-    } else if (fd >= 0) {
-      (void)events.modify(fd, true, client->wantWrite());
-    }
-  };
-  MqttClient::Callbacks callbacks;
-  callbacks.connected = [&] {
-    backoff.reset();
-    if (Status s = client->subscribe(topic, 1); !s.ok()) {
-      std::fprintf(stderr, "sckd tail: subscribe: %s\n", s.error().message.c_str());
-    } else {
-      std::fprintf(stderr, "sckd tail: listening on %s:%d for %s (Ctrl-C to stop)\n",
-                   settings.host.c_str(), settings.port,
-                   options.all ? topic.c_str() : log::maskSecret(token).c_str());
-    }
-  };
-  callbacks.disconnected = [&](const std::string& reason) {
-    std::fprintf(stderr, "sckd tail: %s:%d: %s; retrying\n", settings.host.c_str(), settings.port,
-                 reason.c_str());
-    if (watched >= 0) events.unwatch(watched);
-    watched = -1;
-    events.addTimer(MonoClock::now() + backoff.next(), [&] { connect(); });
-  };
-  callbacks.message = [&](const std::string& t, std::string_view payload) {
-    printMessage(t, payload, options.all, options.json);
-  };
-  auto created = MqttClient::create(settings, callbacks);
-  if (!created.ok()) {
-    std::fprintf(stderr, "sckd tail: %s\n", created.error().message.c_str());
-    return 2;
-  }
-  client = std::move(*created);
-  connect = [&] {
-    if (Status s = client->connect(); !s.ok()) {
-      callbacks.disconnected(s.error().message);
-      return;
-    }
-    sync();
-  };
-  std::function<void()> misc = [&] {
-    if (client->socket() >= 0) client->handleMisc();
-    sync();
-    events.addTimer(MonoClock::now() + Seconds(1), misc);
-  };
+  Session* live = nullptr;  // set once the session exists; handlers run only after start()
+  Session session(
+      events, clock, settings,
+      Session::Handlers{
+          .connected =
+              [&] {
+                if (Status s = live->subscribe(topic); !s.ok()) {
+                  std::fprintf(stderr, "sckd tail: subscribe: %s\n", s.error().message.c_str());
+                } else {
+                  std::fprintf(stderr, "sckd tail: listening on %s for %s (Ctrl-C to stop)\n",
+                               where.c_str(),
+                               options.all ? topic.c_str() : log::maskSecret(token).c_str());
+                }
+              },
+          .disconnected =
+              [&](const Error& why) {
+                std::fprintf(stderr, "sckd tail: %s: %s; retrying\n", where.c_str(),
+                             why.message.c_str());
+              },
+          .published = nullptr,
+          .message =
+              [&](const std::string& t, std::string_view payload) {
+                printMessage(t, payload, options.all, options.json);
+              }},
+      Session::Options{.reconnect = true, .log = false});
+  live = &session;
   events.onSignal(SIGINT, [&] { events.stop(); });
   events.onSignal(SIGTERM, [&] { events.stop(); });
-  connect();
-  misc();
+  if (Status started = session.start(); !started.ok()) {
+    std::fprintf(stderr, "sckd tail: %s\n", started.error().message.c_str());
+    return 2;
+  }
   Status ran = events.run();
-  if (watched >= 0) events.unwatch(watched);
-  client->disconnect();
+  session.stop();
   return ran.ok() ? 0 : 2;
 }
 

@@ -75,7 +75,7 @@ struct MqttLibraryHooks {
   static void onDisconnect(struct mosquitto*, void* user, int rc) {
     const int savedErrno = errno;
     MqttClient& c = self(user);
-    c.reportDown(c.reasonFor(rc, savedErrno));
+    c.reportDown(c.errorFor(rc, savedErrno));
   }
 
   static void onPublish(struct mosquitto*, void* user, int mid) {
@@ -172,7 +172,7 @@ Status MqttClient::connect() {
   attemptLive_ = false;
   releasePending_ = false;
   refusal_.clear();
-  pendingFailure_.clear();
+  pendingFailure_.reset();
   lastLibraryError_.clear();
   tlsError_.clear();
   if (Status ok = setUpHandle(); !ok) return ok;
@@ -194,7 +194,7 @@ Status MqttClient::connect() {
   }
   // An attempt that failed at once (a refused loopback port, an unknown host) is reported
   // like one that fails later: through the callback.
-  if (rc != MOSQ_ERR_SUCCESS) reportDown(reasonFor(rc, savedErrno));
+  if (rc != MOSQ_ERR_SUCCESS) reportDown(errorFor(rc, savedErrno));
   handleResult(MOSQ_ERR_SUCCESS);
   return {};
 }
@@ -237,7 +237,7 @@ bool MqttClient::tcpFailed() {
   if (::getsockopt(socket(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
   if (err == 0) return false;
   releasePending_ = true;  // the library would keep polling a dead socket
-  reportDown(lowerFirst(std::strerror(err)));
+  reportDown(makeError(ErrorCode::Network, lowerFirst(std::strerror(err))));
   handleResult(MOSQ_ERR_SUCCESS);
   return true;
 }
@@ -297,15 +297,15 @@ void MqttClient::handleMisc() {
 void MqttClient::handleResult(int rc) {
   if (inLibrary_ > 0) return;  // the outermost call finishes the job
   const int savedErrno = errno;
-  if (!refusal_.empty()) reportDown(refusal_);
-  if (!pendingFailure_.empty()) {
+  if (!refusal_.empty()) reportDown(makeError(ErrorCode::Refused, refusal_));
+  if (pendingFailure_) {
     // The socket is broken: close it (a fresh handle comes with the next connect()).
-    std::string reason = std::move(pendingFailure_);
-    pendingFailure_.clear();
+    Error why = std::move(*pendingFailure_);
+    pendingFailure_.reset();
     if (attemptLive_) releasePending_ = true;
-    reportDown(reason);
+    reportDown(why);
   }
-  if (breaksConnection(rc)) reportDown(reasonFor(rc, savedErrno));
+  if (breaksConnection(rc)) reportDown(errorFor(rc, savedErrno));
   if (releasePending_) releaseHandle();
 }
 
@@ -319,10 +319,10 @@ Result<int> MqttClient::publish(const std::string& topic, std::string_view paylo
                            payload.data(), qos, false);
   }
   if (rc == MOSQ_ERR_SUCCESS) return mid;
-  const std::string reason = reasonFor(rc, errno);
+  Error why = errorFor(rc, errno);
   // Reported from the next loop call, not from inside the caller's publish loop.
-  if (breaksConnection(rc) && pendingFailure_.empty()) pendingFailure_ = reason;
-  return makeError(ErrorCode::Network, "mqtt: publish failed: " + reason);
+  if (breaksConnection(rc) && !pendingFailure_) pendingFailure_ = why;
+  return withContext("mqtt: publish failed", why);
 }
 
 Status MqttClient::subscribe(const std::string& pattern, int qos) {
@@ -338,25 +338,33 @@ Status MqttClient::subscribe(const std::string& pattern, int qos) {
   return {};
 }
 
-void MqttClient::reportDown(const std::string& reason) {
+void MqttClient::reportDown(const Error& why) {
   const bool wasLive = attemptLive_;
   attemptLive_ = false;
   connected_ = false;
   if (!wasLive || quiet_) return;
-  if (callbacks_.disconnected) callbacks_.disconnected(reason);
+  if (callbacks_.disconnected) callbacks_.disconnected(why);
 }
 
-std::string MqttClient::reasonFor(int rc, int savedErrno) const {
-  if (rc == MOSQ_ERR_CONN_REFUSED && !refusal_.empty()) return refusal_;
+Error MqttClient::errorFor(int rc, int savedErrno) const {
+  if (rc == MOSQ_ERR_CONN_REFUSED && !refusal_.empty()) {
+    return makeError(ErrorCode::Refused, refusal_);
+  }
   // A TLS failure may surface as a TLS error, a reset or a closed socket: the library's
   // OpenSSL text is what names it.
   if (settings_.tls && !connected_ && !tlsError_.empty()) {
-    if (tlsError_.find("certificate verify failed") != std::string::npos ||
-        tlsError_.find("certificate") != std::string::npos) {
-      return "TLS certificate verification failed: " + tlsError_;
+    if (tlsError_.find("certificate") != std::string::npos) {
+      return makeError(ErrorCode::Tls, "TLS certificate verification failed: " + tlsError_);
     }
-    return "TLS handshake failed: " + tlsError_;
+    return makeError(ErrorCode::Tls, "TLS handshake failed: " + tlsError_);
   }
+  return makeError(rc == MOSQ_ERR_TLS            ? ErrorCode::Tls
+                   : rc == MOSQ_ERR_CONN_REFUSED ? ErrorCode::Refused
+                                                 : ErrorCode::Network,
+                   reasonText(rc, savedErrno));
+}
+
+std::string MqttClient::reasonText(int rc, int savedErrno) const {
   switch (rc) {
     case MOSQ_ERR_SUCCESS:
       return "disconnected";

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,7 +30,7 @@ class MqttClient {
  public:
   struct Callbacks {
     std::function<void()> connected;                              // CONNACK accepted
-    std::function<void(const std::string& reason)> disconnected;  // any loss, with why
+    std::function<void(const Error& why)> disconnected;  // any loss: Refused, Tls, Network...
     std::function<void(int mid)> published;                       // PUBACK for a QoS 1 publish
     std::function<void(const std::string& topic, std::string_view payload)> message;
   };
@@ -62,9 +63,6 @@ class MqttClient {
   Result<int> publish(const std::string& topic, std::string_view payload, int qos = 1);
   Status subscribe(const std::string& pattern, int qos = 1);
 
-  // The last error the library logged (a TLS verification failure, say), for messages.
-  const std::string& lastLibraryError() const { return lastLibraryError_; }
-
  private:
   friend struct MqttLibraryHooks;  // the C callbacks libmosquitto calls
 
@@ -73,9 +71,10 @@ class MqttClient {
   // After every library call: reports a failure the library returned without calling
   // back, and destroys a handle whose release was asked for inside a callback.
   void handleResult(int rc);
-  std::string reasonFor(int rc, int savedErrno) const;
+  Error errorFor(int rc, int savedErrno) const;
+  std::string reasonText(int rc, int savedErrno) const;
   // Tells the owner once per attempt; later reports for the same attempt are dropped.
-  void reportDown(const std::string& reason);
+  void reportDown(const Error& why);
   void releaseHandle();
   // libmosquitto 2.0.11 with TLS and a TCP connect still in progress neither sends the
   // ClientHello when the socket becomes writable nor notices a failed connect, and asks for
@@ -92,9 +91,9 @@ class MqttClient {
   bool quiet_ = false;        // disconnect() asked: no callbacks for the goodbye
   int inLibrary_ = 0;         // depth of library calls: the handle must outlive them
   bool releasePending_ = false;
-  std::string refusal_;         // CONNACK refusal text, reported with the disconnect
-  std::string pendingFailure_;  // a publish found the socket broken: report it next
-  std::string lastLibraryError_;
+  std::string refusal_;                  // CONNACK refusal text, reported with the disconnect
+  std::optional<Error> pendingFailure_;  // a publish found the socket broken: report it next
+  std::string lastLibraryError_;         // the library's last error line, for messages
   std::string tlsError_;  // the library's certificate/OpenSSL text of this attempt
 };
 

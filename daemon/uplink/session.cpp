@@ -8,45 +8,59 @@ constexpr auto kLongOutage = std::chrono::minutes(10);
 
 }  // namespace
 
-Connection::Connection(EventLoop& loop, const Clock& clock, MqttSettings settings,
-                       std::string topic, Publisher& publisher)
+MqttSettings mqttSettings(const PlatformConfig& platform, std::string_view clientIdSuffix) {
+  MqttSettings settings;
+  settings.host = platform.host;
+  settings.port = platform.port;
+  settings.tls = platform.tls;
+  settings.caFile = platform.caFile;
+  settings.clientId = platform.clientId + std::string(clientIdSuffix);
+  settings.keepaliveSeconds = static_cast<int>(platform.keepalive.count());
+  return settings;
+}
+
+std::string readingsTopic(std::string_view token) {
+  return "device/sck/" + std::string(token) + "/readings";
+}
+
+Session::Session(EventLoop& loop, const Clock& clock, MqttSettings settings, Handlers handlers,
+                 Options options)
     : loop_(loop),
       clock_(clock),
       settings_(std::move(settings)),
-      topic_(std::move(topic)),
-      endpoint_(settings_.host + ":" + std::to_string(settings_.port)),
-      publisher_(publisher) {}
+      handlers_(std::move(handlers)),
+      options_(options),
+      endpoint_(settings_.host + ":" + std::to_string(settings_.port)) {}
 
-Connection::~Connection() {
+Session::~Session() {
   stop();
 }
 
-void Connection::start() {
+Status Session::start() {
   MqttClient::Callbacks callbacks;
   callbacks.connected = [this] { onConnected(); };
-  callbacks.disconnected = [this](const std::string& reason) { onDisconnected(reason); };
+  callbacks.disconnected = [this](const Error& why) { onDisconnected(why); };
   callbacks.published = [this](int mid) {
-    publisher_.acknowledged(mid);
-    pump();  // a PUBACK frees a slot in the in-flight window
+    if (handlers_.published) handlers_.published(mid);
+  };
+  callbacks.message = [this](const std::string& topic, std::string_view payload) {
+    if (handlers_.message) handlers_.message(topic, payload);
   };
   Result<std::unique_ptr<MqttClient>> client = MqttClient::create(settings_, std::move(callbacks));
   if (!client.ok()) {
-    // Only a setup failure (no memory, a TLS option libmosquitto refuses): retrying helps
-    // nothing until the config changes, but keep the daemon alive and storing readings.
-    log::error(log::Category::Mqtt, "cannot set up the MQTT client: " + client.error().message);
     state_ = State::Stopped;
-    return;
+    return client.error();
   }
   client_ = std::move(*client);
   downSince_ = clock_.monotonic();
   attempt();
+  return {};
 }
 
-void Connection::stop() {
+void Session::stop() {
   loop_.cancelTimer(retryTimer_);
   loop_.cancelTimer(miscTimer_);
-  loop_.cancelTimer(pumpTimer_);
-  retryTimer_ = miscTimer_ = pumpTimer_ = 0;
+  retryTimer_ = miscTimer_ = 0;
   if (client_) {
     state_ = State::Stopped;  // before disconnect(): its callback must not schedule a retry
     client_->disconnect();
@@ -57,65 +71,96 @@ void Connection::stop() {
   state_ = State::Stopped;
 }
 
-void Connection::attempt() {
+Result<int> Session::publish(const std::string& topic, std::string_view payload) {
+  if (state_ != State::Connected || !client_) {
+    return makeError(ErrorCode::Network, "mqtt: not connected");
+  }
+  Result<int> mid = client_->publish(topic, payload, 1);
+  syncSocketWatch();
+  return mid;
+}
+
+Status Session::subscribe(const std::string& pattern) {
+  if (state_ != State::Connected || !client_) {
+    return makeError(ErrorCode::Network, "mqtt: not connected");
+  }
+  Status subscribed = client_->subscribe(pattern, 1);
+  syncSocketWatch();
+  return subscribed;
+}
+
+void Session::attempt() {
   retryTimer_ = 0;
   state_ = State::Connecting;
-  log::info(log::Category::Mqtt, "connecting to " + endpoint_ + (settings_.tls ? " (TLS)" : ""));
+  if (options_.log) {
+    log::info(log::Category::Mqtt, "connecting to " + endpoint_ + (settings_.tls ? " (TLS)" : ""));
+  }
   Status started = client_->connect();
   if (!started.ok()) {
-    onDisconnected(started.error().message);
+    onDisconnected(started.error());
     return;
   }
   syncSocketWatch();
   armMisc();
 }
 
-void Connection::onConnected() {
+void Session::onConnected() {
   state_ = State::Connected;
   backoff_.reset();
   failureLog_.reset();
-  std::string line = "connected to " + endpoint_;
-  if (longOutageReported_ || (downSince_ && clock_.monotonic() - *downSince_ > Seconds(30))) {
-    auto minutes =
-        std::chrono::duration_cast<std::chrono::minutes>(clock_.monotonic() - *downSince_);
-    line += " after " + std::to_string(minutes.count()) + " min without the broker (BROKER_BACK)";
+  if (options_.log) {
+    std::string line = "connected to " + endpoint_;
+    if (longOutageReported_ || (downSince_ && clock_.monotonic() - *downSince_ > Seconds(30))) {
+      auto minutes =
+          std::chrono::duration_cast<std::chrono::minutes>(clock_.monotonic() - *downSince_);
+      line += " after " + std::to_string(minutes.count()) + " min without the broker (BROKER_BACK)";
+    }
+    log::notice(log::Category::Mqtt, line);
   }
-  log::notice(log::Category::Mqtt, line);
   downSince_.reset();
   longOutageReported_ = false;
   lastReason_.clear();
-  publisher_.connectionUp();
-  pump();
+  if (handlers_.connected) handlers_.connected();
+  syncSocketWatch();
 }
 
-void Connection::onDisconnected(const std::string& reason) {
+void Session::onDisconnected(const Error& why) {
   const bool wasConnected = state_ == State::Connected;
-  publisher_.connectionDown();
-  loop_.cancelTimer(pumpTimer_);
-  pumpTimer_ = 0;
   if (state_ == State::Stopped) return;
   // Reported twice for one attempt (a failed connect() that also ran the callback): once.
-  if (state_ == State::WaitingToRetry && retryTimer_ != 0) return;
+  if (state_ == State::WaitingToRetry) return;
   if (!downSince_) downSince_ = clock_.monotonic();
-  lastReason_ = reason;
-  if (wasConnected) {
-    log::warning(log::Category::Mqtt, "connection to " + endpoint_ + " lost: " + reason);
-  } else {
-    std::uint64_t suppressed = 0;
-    if (failureLog_.allow(clock_.monotonic(), &suppressed)) {
-      std::string line = "cannot connect to " + endpoint_ + ": " + reason;
-      if (suppressed > 0) line += " [" + std::to_string(suppressed) + " more failed attempts]";
-      // A certificate problem will not heal by retrying: it needs the operator.
-      bool tlsProblem = reason.find("certificate") != std::string::npos ||
-                        reason.find("TLS") != std::string::npos;
-      (tlsProblem ? log::error : log::warning)(log::Category::Mqtt, line);
-    }
+  lastReason_ = why.message;
+  if (options_.log) {
+    logFailure(wasConnected, why);
+    reportLongOutage();
   }
-  reportLongOutage();
-  scheduleRetry();
+  if (options_.reconnect) {
+    scheduleRetry();
+  } else {
+    state_ = State::WaitingToRetry;
+    if (watchedFd_ >= 0) loop_.unwatch(watchedFd_);
+    watchedFd_ = -1;
+    loop_.cancelTimer(miscTimer_);
+    miscTimer_ = 0;
+  }
+  if (handlers_.disconnected) handlers_.disconnected(why);
 }
 
-void Connection::reportLongOutage() {
+void Session::logFailure(bool wasConnected, const Error& why) {
+  if (wasConnected) {
+    log::warning(log::Category::Mqtt, "connection to " + endpoint_ + " lost: " + why.message);
+    return;
+  }
+  std::uint64_t suppressed = 0;
+  if (!failureLog_.allow(clock_.monotonic(), &suppressed)) return;
+  std::string line = "cannot connect to " + endpoint_ + ": " + why.message;
+  if (suppressed > 0) line += " [" + std::to_string(suppressed) + " more failed attempts]";
+  // A certificate problem will not heal by retrying: it needs the operator.
+  (why.code == ErrorCode::Tls ? log::error : log::warning)(log::Category::Mqtt, line);
+}
+
+void Session::reportLongOutage() {
   if (longOutageReported_ || !downSince_) return;
   if (clock_.monotonic() - *downSince_ < kLongOutage) return;
   longOutageReported_ = true;
@@ -127,7 +172,7 @@ void Connection::reportLongOutage() {
           "; readings are kept in the outbox and sent when it is back");
 }
 
-void Connection::scheduleRetry() {
+void Session::scheduleRetry() {
   state_ = State::WaitingToRetry;
   if (watchedFd_ >= 0) {
     loop_.unwatch(watchedFd_);
@@ -142,7 +187,7 @@ void Connection::scheduleRetry() {
   retryTimer_ = loop_.addTimer(clock_.monotonic() + delay, [this] { attempt(); });
 }
 
-void Connection::syncSocketWatch() {
+void Session::syncSocketWatch() {
   if (!client_ || state_ == State::WaitingToRetry || state_ == State::Stopped) return;
   const int fd = client_->socket();
   const bool wantWrite = fd >= 0 && client_->wantWrite();
@@ -153,7 +198,7 @@ void Connection::syncSocketWatch() {
     Status watched =
         loop_.watch(fd, true, wantWrite, [this](std::uint32_t ev) { onSocketEvent(ev); });
     if (!watched.ok()) {
-      onDisconnected("cannot watch the MQTT socket: " + watched.error().message);
+      onDisconnected(withContext("cannot watch the MQTT socket", watched.error()));
       return;
     }
     watchedFd_ = fd;
@@ -165,7 +210,7 @@ void Connection::syncSocketWatch() {
   }
 }
 
-void Connection::onSocketEvent(std::uint32_t events) {
+void Session::onSocketEvent(std::uint32_t events) {
   if (!client_) return;
   // Each handler may end in a disconnect, which replaces the socket: re-check after each.
   if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) client_->handleReadable();
@@ -173,7 +218,7 @@ void Connection::onSocketEvent(std::uint32_t events) {
   syncSocketWatch();
 }
 
-void Connection::armMisc() {
+void Session::armMisc() {
   loop_.cancelTimer(miscTimer_);
   miscTimer_ = loop_.addTimer(clock_.monotonic() + Seconds(1), [this] {
     miscTimer_ = 0;
@@ -185,25 +230,7 @@ void Connection::armMisc() {
   });
 }
 
-void Connection::kick() {
-  pump();
-}
-
-void Connection::pump() {
-  if (state_ != State::Connected || !client_) return;
-  loop_.cancelTimer(pumpTimer_);
-  pumpTimer_ = 0;
-  std::optional<MonoTime> again = publisher_.pump(
-      [this](std::string_view payload) { return client_->publish(topic_, payload, 1); });
-  if (again)
-    pumpTimer_ = loop_.addTimer(*again, [this] {
-      pumpTimer_ = 0;
-      pump();
-    });
-  syncSocketWatch();
-}
-
-std::string Connection::describe() const {
+std::string Session::describe() const {
   switch (state_) {
     case State::Connected:
       return "broker connected";

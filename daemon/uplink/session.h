@@ -1,59 +1,88 @@
 #pragma once
-// Keeps the MQTT connection alive from inside the event loop and feeds the publisher:
-// watches the client's socket (write interest only while libmosquitto has bytes queued),
-// runs its housekeeping once a second, and after any loss reconnects on a backoff timer
-// (1 s doubling to 2 min, jittered). Knows nothing of sensors.
+// The one MQTT session of sckd, used by `run`, `check` and `tail` alike. It runs
+// libmosquitto inside the event loop: watches the client's socket (write interest only
+// while libmosquitto has bytes queued) and watches it again after every reconnect, runs the
+// library's housekeeping (keepalive PINGREQ, a silent broker noticed) once a second, and
+// after any loss reconnects on a backoff timer (1 s doubling to 2 min, jittered). What the
+// owner does with the connection (publish the outbox, subscribe, just check) is its
+// handlers' business; the session knows nothing of sensors or the outbox.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
+#include "config/config.h"
 #include "daemon/base/backoff.h"
 #include "daemon/base/clock.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/base/log.h"
 #include "daemon/uplink/mqtt_client.h"
-#include "daemon/uplink/publisher.h"
 
 namespace sckd {
 
-class Connection {
+// The client settings for the platform in the config: the one place they are built.
+// `clientIdSuffix` keeps a second client (`check`) from knocking the daemon off the broker.
+MqttSettings mqttSettings(const PlatformConfig& platform, std::string_view clientIdSuffix = {});
+// "device/sck/<token>/readings" (docs/protocol.md, Topics).
+std::string readingsTopic(std::string_view token);
+
+class Session {
  public:
   enum class State { Connecting, Connected, WaitingToRetry, Stopped };
 
-  Connection(EventLoop& loop, const Clock& clock, MqttSettings settings, std::string topic,
-             Publisher& publisher);
-  ~Connection();
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
+  struct Handlers {
+    std::function<void()> connected;                    // CONNACK accepted
+    std::function<void(const Error& why)> disconnected;  // an attempt failed or the link broke
+    std::function<void(int mid)> published;             // PUBACK for a QoS 1 publish
+    std::function<void(const std::string& topic, std::string_view payload)> message;
+  };
+  struct Options {
+    bool reconnect = true;  // false: one attempt only (`sckd check`)
+    bool log = true;        // the daemon's log lines (connecting, lost, BROKER_UNREACHABLE)
+  };
 
-  void start();
-  // Sends a clean DISCONNECT; no reconnect afterwards.
+  Session(EventLoop& loop, const Clock& clock, MqttSettings settings, Handlers handlers,
+          Options options);
+  Session(EventLoop& loop, const Clock& clock, MqttSettings settings, Handlers handlers)
+      : Session(loop, clock, std::move(settings), std::move(handlers), Options{}) {}
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Sets up the client and makes the first attempt. Fails only when the client cannot be
+  // set up at all (a TLS option libmosquitto refuses): retrying would not help.
+  Status start();
+  // Sends a clean DISCONNECT; no reconnect and no handler calls afterwards.
   void stop();
-  // New rows are in the outbox: publish now if the connection and pacing allow.
-  void kick();
+
+  // While connected: QoS 1, retain off. Returns the message id published() will report.
+  Result<int> publish(const std::string& topic, std::string_view payload);
+  Status subscribe(const std::string& pattern);
 
   State state() const { return state_; }
-  // "connected to host:port", "connecting to ...", "unreachable for 5 min: <reason>".
+  const std::string& endpoint() const { return endpoint_; }  // "host:port"
+  // "broker connected", "broker not connected for 5 min (<reason>)", ...
   std::string describe() const;
 
  private:
   void attempt();
   void onConnected();
-  void onDisconnected(const std::string& reason);
+  void onDisconnected(const Error& why);
+  void logFailure(bool wasConnected, const Error& why);
   void scheduleRetry();
   void syncSocketWatch();
   void onSocketEvent(std::uint32_t events);
   void armMisc();
-  void pump();
   void reportLongOutage();
 
   EventLoop& loop_;
   const Clock& clock_;
   MqttSettings settings_;
-  std::string topic_;
-  std::string endpoint_;  // "host:port" for messages
-  Publisher& publisher_;
+  Handlers handlers_;
+  Options options_;
+  std::string endpoint_;
   std::unique_ptr<MqttClient> client_;
   Backoff backoff_;
   State state_ = State::Stopped;
@@ -61,7 +90,6 @@ class Connection {
   bool watchingWrite_ = false;
   EventLoop::TimerId retryTimer_ = 0;
   EventLoop::TimerId miscTimer_ = 0;
-  EventLoop::TimerId pumpTimer_ = 0;
   std::optional<MonoTime> downSince_;  // when the broker was last reachable, if it is not now
   bool longOutageReported_ = false;
   std::string lastReason_;

@@ -32,13 +32,17 @@ struct Probe {
   std::unique_ptr<MqttClient> client;
   int connects = 0;
   std::vector<std::string> downs;
+  std::vector<ErrorCode> codes;
   std::vector<int> acked;
   std::vector<std::string> received;
 
   explicit Probe(MqttSettings settings) {
     MqttClient::Callbacks cb;
     cb.connected = [this] { ++connects; };
-    cb.disconnected = [this](const std::string& reason) { downs.push_back(reason); };
+    cb.disconnected = [this](const Error& why) {
+      downs.push_back(why.message);
+      codes.push_back(why.code);
+    };
     cb.published = [this](int mid) { acked.push_back(mid); };
     cb.message = [this](const std::string&, std::string_view payload) {
       received.emplace_back(payload);
@@ -139,6 +143,7 @@ TEST(MqttClient, NoBrokerIsReportedPromptlyAsRefused) {
       {&p}, [&] { return !p.downs.empty(); }, 3s);
   ASSERT_EQ(p.downs.size(), 1u);
   EXPECT_NE(p.downs[0].find("refused"), std::string::npos) << p.downs[0];
+  EXPECT_EQ(p.codes[0], ErrorCode::Network);
   EXPECT_LT(SteadyClock::now() - started, 2s);
   EXPECT_EQ(p.connects, 0);
   EXPECT_FALSE(p.client->publish(kTopic, "x").ok());
@@ -200,6 +205,7 @@ TEST(MqttClient, TlsWithAnotherCaIsRefusedAndNothingIsPublished) {
   EXPECT_EQ(p.connects, 0);
   ASSERT_EQ(p.downs.size(), 1u);
   EXPECT_NE(p.downs[0].find("certificate verification failed"), std::string::npos) << p.downs[0];
+  EXPECT_EQ(p.codes[0], ErrorCode::Tls);
   EXPECT_FALSE(p.client->publish(kTopic, "must not arrive").ok());
   drive(
       {&p, &sub}, [] { return false; }, 200ms);

@@ -1,0 +1,43 @@
+#pragma once
+// `sckd run`'s use of the session: the outbox goes out through it. Publishes as much as the
+// publisher allows whenever the connection comes up, a PUBACK frees a slot in the
+// in-flight window, pacing allows the next message or new rows were committed.
+
+#include <memory>
+
+#include "daemon/base/clock.h"
+#include "daemon/base/event_loop.h"
+#include "daemon/uplink/publisher.h"
+#include "daemon/uplink/session.h"
+
+namespace sckd {
+
+class Delivery {
+ public:
+  Delivery(EventLoop& loop, const Clock& clock, const MqttSettings& settings, std::string topic,
+           Publisher& publisher);
+  ~Delivery();
+  Delivery(const Delivery&) = delete;
+  Delivery& operator=(const Delivery&) = delete;
+
+  // Starts the session; a setup failure is logged and leaves delivery stopped (readings
+  // are still stored), since retrying would not help until the config changes.
+  void start();
+  // New rows are in the outbox: publish now if the connection and pacing allow.
+  void kick() { pump(); }
+  // Sends a clean DISCONNECT; nothing is published afterwards.
+  void stop();
+  const Session& session() const { return session_; }
+
+ private:
+  void pump();
+  void cancelPump();
+
+  EventLoop& loop_;
+  std::string topic_;
+  Publisher& publisher_;
+  Session session_;
+  EventLoop::TimerId pumpTimer_ = 0;
+};
+
+}  // namespace sckd
