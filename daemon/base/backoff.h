@@ -21,7 +21,6 @@ class Backoff {
   Millis next();
   // A connection succeeded: the next failure starts again from the initial delay.
   void reset() { attempts_ = 0; }
-  std::uint32_t attempts() const { return attempts_; }
 
  private:
   Millis initial_;

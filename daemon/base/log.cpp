@@ -69,9 +69,6 @@ std::string_view categoryName(Category c) {
 void setLevel(Level max) {
   g_level = max;
 }
-Level level() {
-  return g_level;
-}
 void setSecret(std::string secret) {
   g_secret = std::move(secret);
 }

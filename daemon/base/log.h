@@ -21,7 +21,6 @@ enum class Category { Loop, Config, Outbox, Mqtt, Driver, Clock, Cli };
 std::string_view categoryName(Category c);
 
 void setLevel(Level max);  // lines less important than `max` are dropped
-Level level();
 // Every later line has this secret replaced by its first two characters and "****".
 void setSecret(std::string secret);
 std::string maskSecret(std::string_view secret);

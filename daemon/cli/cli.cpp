@@ -42,56 +42,20 @@ constexpr std::string_view kHelp =
     "  --version       print the version\n"
     "  --help          this text; `sckd COMMAND --help` for a command's options\n";
 
-// One command's accepted options: flags, and options taking a value.
+struct Parsed {
+  std::map<std::string, std::string, std::less<>> values;
+  std::map<std::string, bool, std::less<>> flags;
+  bool help = false;
+};
+
+// One command: its accepted options (flags, and options taking a value), its help, and
+// what runs it.
 struct Spec {
   std::vector<std::string_view> flags;
   std::vector<std::string_view> valued;
   std::string_view help;
+  int (*run)(const Parsed& parsed, const Hardware& hardware);
 };
-
-const std::map<std::string_view, Spec>& commandSpecs() {
-  static const std::map<std::string_view, Spec> specs = {
-      {"run",
-       {{"--verbose"},
-        {"--config"},
-        "sckd run [--config PATH] [--verbose]\n"
-        "  Runs the daemon in the foreground until SIGTERM or SIGINT; SIGHUP reloads the\n"
-        "  config (a config that fails validation is not applied). --verbose logs debug lines.\n"
-        "  exit: 0 clean stop, 1 config invalid, 2 fatal runtime error\n"}},
-      {"check",
-       {{"--offline", "--config-only"},
-        {"--config"},
-        "sckd check [--config PATH] [--offline] [--config-only]\n"
-        "  Validates the config, opens each sensor and takes one reading, checks the\n"
-        "  outbox is writable and the broker reachable (not with --offline).\n"
-        "  --config-only stops after validating the file. Never publishes.\n"
-        "  exit: 0 all good, 1 config invalid, 3 a sensor, the outbox or the broker failed\n"}},
-      {"status",
-       {{"--json"},
-        {"--config"},
-        "sckd status [--config PATH] [--json]\n"
-        "  Reads the outbox (read-only; safe while the daemon runs): readings queued,\n"
-        "  oldest and newest queued, delivered, last delivery, database size.\n"
-        "  exit: 0, or 1 when the outbox cannot be read\n"}},
-      {"tail",
-       {{"--all", "--json"},
-        {"--config", "--token", "--share"},
-        "sckd tail [--config PATH] [--token TOKEN | --all] [--share GROUP] [--json]\n"
-        "  Subscribes to this device's readings on the broker and prints each value on a\n"
-        "  line, with the sensor's name when the platform id is known. --all: every\n"
-        "  device; --share GROUP: through the shared subscription $share/GROUP/...,\n"
-        "  so several tails split the messages. Ctrl-C stops it (exit 0).\n"}},
-      {"scan",
-       {{},
-        {"--bus"},
-        "sckd scan [--bus N]\n"
-        "  Probes every address 0x08..0x77 on /dev/i2c-N (default: every bus), prints a\n"
-        "  grid like i2cdetect, the known chips that may sit at each address that answered\n"
-        "  and the lines to add to the config. UU: a kernel driver owns the address.\n"
-        "  exit: 0, or 1 when no bus can be opened\n"}},
-  };
-  return specs;
-}
 
 int usageError(std::string_view what) {
   std::fprintf(stderr, "sckd: %.*s\n%.*s", static_cast<int>(what.size()), what.data(),
@@ -99,11 +63,6 @@ int usageError(std::string_view what) {
   return kExitUsage;
 }
 
-struct Parsed {
-  std::map<std::string, std::string, std::less<>> values;
-  std::map<std::string, bool, std::less<>> flags;
-  bool help = false;
-};
 
 // Returns nothing after printing a usage error.
 std::optional<Parsed> parseOptions(const Spec& spec, const std::vector<std::string>& args) {
@@ -145,6 +104,104 @@ std::string configFrom(const Parsed& parsed) {
   return it != parsed.values.end() ? it->second : defaultConfigPath();
 }
 
+
+bool has(const Parsed& parsed, std::string_view flag) {
+  return parsed.flags.count(flag) > 0;
+}
+
+std::optional<std::string> valueOf(const Parsed& parsed, std::string_view option) {
+  auto it = parsed.values.find(option);
+  if (it == parsed.values.end()) return std::nullopt;
+  return it->second;
+}
+
+int runCommandFromCli(const Parsed& parsed, const Hardware& hardware) {
+  if (has(parsed, "--verbose")) log::setLevel(log::Level::Debug);
+  return Daemon::run(configFrom(parsed), hardware);
+}
+
+int checkCommandFromCli(const Parsed& parsed, const Hardware& hardware) {
+  return checkCommand({configFrom(parsed), has(parsed, "--offline"), has(parsed, "--config-only")},
+                      hardware);
+}
+
+int statusCommandFromCli(const Parsed& parsed, const Hardware&) {
+  return statusCommand({configFrom(parsed), has(parsed, "--json")});
+}
+
+int tailCommandFromCli(const Parsed& parsed, const Hardware&) {
+  TailOptions tail;
+  tail.configPath = configFrom(parsed);
+  tail.all = has(parsed, "--all");
+  tail.json = has(parsed, "--json");
+  tail.token = valueOf(parsed, "--token");
+  tail.shareGroup = valueOf(parsed, "--share");
+  if (tail.all && tail.token) return usageError("--token and --all exclude each other");
+  return tailCommand(tail);
+}
+
+int scanCommandFromCli(const Parsed& parsed, const Hardware&) {
+  ScanOptions scan;
+  if (std::optional<std::string> text = valueOf(parsed, "--bus")) {
+    if (text->empty() || text->size() > 4 ||
+        text->find_first_not_of("0123456789") != std::string::npos) {
+      return usageError("--bus takes a bus number (N in /dev/i2c-N), not '" + *text + "'");
+    }
+    scan.bus = std::stoi(*text);
+  }
+  return scanCommand(scan);
+}
+
+// One command's accepted options: flags, and options taking a value.
+const std::map<std::string_view, Spec>& commandSpecs() {
+  static const std::map<std::string_view, Spec> specs = {
+      {"run",
+       {{"--verbose"},
+        {"--config"},
+        "sckd run [--config PATH] [--verbose]\n"
+        "  Runs the daemon in the foreground until SIGTERM or SIGINT; SIGHUP reloads the\n"
+        "  config (a config that fails validation is not applied). --verbose logs debug lines.\n"
+        "  exit: 0 clean stop, 1 config invalid, 2 fatal runtime error\n",
+        runCommandFromCli}},
+      {"check",
+       {{"--offline", "--config-only"},
+        {"--config"},
+        "sckd check [--config PATH] [--offline] [--config-only]\n"
+        "  Validates the config, opens each sensor and takes one reading, checks the\n"
+        "  outbox is writable and the broker reachable (not with --offline).\n"
+        "  --config-only stops after validating the file. Never publishes.\n"
+        "  exit: 0 all good, 1 config invalid, 3 a sensor, the outbox or the broker failed\n",
+        checkCommandFromCli}},
+      {"status",
+       {{"--json"},
+        {"--config"},
+        "sckd status [--config PATH] [--json]\n"
+        "  Reads the outbox (read-only; safe while the daemon runs): readings queued,\n"
+        "  oldest and newest queued, delivered, last delivery, database size.\n"
+        "  exit: 0, or 1 when the outbox cannot be read\n",
+        statusCommandFromCli}},
+      {"tail",
+       {{"--all", "--json"},
+        {"--config", "--token", "--share"},
+        "sckd tail [--config PATH] [--token TOKEN | --all] [--share GROUP] [--json]\n"
+        "  Subscribes to this device's readings on the broker and prints each value on a\n"
+        "  line, with the sensor's name when the platform id is known. --all: every\n"
+        "  device; --share GROUP: through the shared subscription $share/GROUP/...,\n"
+        "  so several tails split the messages. Ctrl-C stops it (exit 0).\n",
+        tailCommandFromCli}},
+      {"scan",
+       {{},
+        {"--bus"},
+        "sckd scan [--bus N]\n"
+        "  Probes every address 0x08..0x77 on /dev/i2c-N (default: every bus), prints a\n"
+        "  grid like i2cdetect, the known chips that may sit at each address that answered\n"
+        "  and the lines to add to the config. UU: a kernel driver owns the address.\n"
+        "  exit: 0, or 1 when no bus can be opened\n",
+        scanCommandFromCli}},
+  };
+  return specs;
+}
+
 }  // namespace
 
 int runCli(int argc, char** argv, const Hardware& hardware) {
@@ -171,38 +228,7 @@ int runCli(int argc, char** argv, const Hardware& hardware) {
     std::printf("%.*s", static_cast<int>(spec->second.help.size()), spec->second.help.data());
     return 0;
   }
-  const std::string config = configFrom(*parsed);
-  if (command == "run") {
-    if (parsed->flags.count("--verbose")) log::setLevel(log::Level::Debug);
-    return Daemon::run(config, hardware);
-  }
-  if (command == "check") {
-    return checkCommand(
-        {config, parsed->flags.count("--offline") > 0, parsed->flags.count("--config-only") > 0},
-        hardware);
-  }
-  if (command == "status") return statusCommand({config, parsed->flags.count("--json") > 0});
-  if (command == "scan") {
-    ScanOptions scan;
-    if (auto b = parsed->values.find("--bus"); b != parsed->values.end()) {
-      const std::string& text = b->second;
-      if (text.empty() || text.size() > 4 ||
-          text.find_first_not_of("0123456789") != std::string::npos) {
-        return usageError("--bus takes a bus number (N in /dev/i2c-N), not '" + text + "'");
-      }
-      scan.bus = std::stoi(text);
-    }
-    return scanCommand(scan);
-  }
-  TailOptions tail;
-  tail.configPath = config;
-  tail.all = parsed->flags.count("--all") > 0;
-  tail.json = parsed->flags.count("--json") > 0;
-  if (auto t = parsed->values.find("--token"); t != parsed->values.end()) tail.token = t->second;
-  if (auto g = parsed->values.find("--share"); g != parsed->values.end())
-    tail.shareGroup = g->second;
-  if (tail.all && tail.token) return usageError("--token and --all exclude each other");
-  return tailCommand(tail);
+  return spec->second.run(*parsed, hardware);
 }
 
 }  // namespace sckd

@@ -45,7 +45,6 @@ class Sampler {
   void setCommittedCallback(std::function<void()> callback) { committed_ = std::move(callback); }
 
   Health health() const;
-  std::size_t unsavedReadings() const { return unsaved_.size(); }
   // "indoor (sht31@i2c-1:0x44)": how every log line names a sensor.
   static std::string describe(const SensorConfig& sensor);
 
