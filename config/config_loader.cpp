@@ -16,6 +16,8 @@
 #include "config/config_internal.h"
 #include "config/units.h"
 #include "config/yaml_reader.h"
+#include "daemon/base/file.h"
+#include "daemon/base/unique_fd.h"
 
 namespace sckd {
 namespace {
@@ -25,6 +27,8 @@ using config_detail::Field;
 using config_detail::findField;
 
 constexpr std::size_t kMaxTokenLength = 128;
+// The commented default config is about 3 KiB; a file 300 times that is not a config.
+constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 constexpr std::size_t kMaxClientIdLength = 128;
 constexpr std::string_view kTokenHelp =
     "set it to your device's token from the Smart Citizen platform";
@@ -125,11 +129,10 @@ std::string deriveClientId(const std::string& token) {
 
 // Opens the file to see it is readable by us, not only present.
 std::optional<std::string> unreadableReason(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::string(std::strerror(errno));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::string(std::strerror(errno));
   struct stat st {};
-  bool isFile = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  ::close(fd);
+  bool isFile = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode);
   if (!isFile) return std::string("not a regular file");
   return std::nullopt;
 }
@@ -340,23 +343,9 @@ Result<Config> parseConfig(std::string_view text, std::string_view fileName,
 }
 
 Result<Config> loadConfig(const std::string& path, const SensorSchemas& schemas) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return makeError(errorCodeFromErrno(errno), path + ": cannot read: " + std::strerror(errno));
-  std::string text;
-  std::array<char, 8192> buf{};
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      return makeError(errorCodeFromErrno(err), path + ": cannot read: " + std::strerror(err));
-    }
-    if (n == 0) break;
-    text.append(buf.data(), static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return parseText(text, path, schemas);
+  Result<std::string> text = readFileBounded(path, kMaxConfigBytes);
+  if (!text.ok()) return text.error();
+  return parseText(*text, path, schemas);
 }
 
 std::string defaultConfigPath() {

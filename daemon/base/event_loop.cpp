@@ -44,36 +44,32 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(std::vector<int> signals) {
 
   // The destructor closes whatever was opened if a later step fails.
   std::unique_ptr<EventLoop> loop(new EventLoop());
-  loop->epollFd_ = epoll_create1(EPOLL_CLOEXEC);
-  if (loop->epollFd_ < 0) return sysError("epoll_create1");
-  loop->timerFd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (loop->timerFd_ < 0) return sysError("timerfd_create");
-  loop->signalFd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (loop->signalFd_ < 0) return sysError("signalfd");
+  loop->epollFd_.reset(epoll_create1(EPOLL_CLOEXEC));
+  if (!loop->epollFd_) return sysError("epoll_create1");
+  loop->timerFd_.reset(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+  if (!loop->timerFd_) return sysError("timerfd_create");
+  loop->signalFd_.reset(signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!loop->signalFd_) return sysError("signalfd");
 
-  for (int fd : {loop->timerFd_, loop->signalFd_}) {
+  for (int fd : {loop->timerFd_.get(), loop->signalFd_.get()}) {
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.fd = fd;
-    if (epoll_ctl(loop->epollFd_, EPOLL_CTL_ADD, fd, &event) != 0) {
+    if (epoll_ctl(loop->epollFd_.get(), EPOLL_CTL_ADD, fd, &event) != 0) {
       return sysError("epoll_ctl add");
     }
   }
   return loop;
 }
 
-EventLoop::~EventLoop() {
-  for (int fd : {signalFd_, timerFd_, epollFd_}) {
-    if (fd >= 0) ::close(fd);
-  }
-}
+EventLoop::~EventLoop() = default;
 
 Status EventLoop::watch(int fd, bool readable, bool writable, FdHandler handler) {
   if (fds_.count(fd) != 0) return makeError(ErrorCode::Internal, "fd " + std::to_string(fd) + " is already watched");
   epoll_event event{};
   event.events = epollMask(readable, writable);
   event.data.fd = fd;
-  if (epoll_ctl(epollFd_, EPOLL_CTL_ADD, fd, &event) != 0) return sysError("epoll_ctl add");
+  if (epoll_ctl(epollFd_.get(), EPOLL_CTL_ADD, fd, &event) != 0) return sysError("epoll_ctl add");
   fds_[fd] = std::make_shared<FdHandler>(std::move(handler));
   return {};
 }
@@ -83,7 +79,7 @@ Status EventLoop::modify(int fd, bool readable, bool writable) {
   epoll_event event{};
   event.events = epollMask(readable, writable);
   event.data.fd = fd;
-  if (epoll_ctl(epollFd_, EPOLL_CTL_MOD, fd, &event) != 0) return sysError("epoll_ctl mod");
+  if (epoll_ctl(epollFd_.get(), EPOLL_CTL_MOD, fd, &event) != 0) return sysError("epoll_ctl mod");
   return {};
 }
 
@@ -92,7 +88,7 @@ void EventLoop::unwatch(int fd) {
   if (it == fds_.end()) return;
   // Fails harmlessly (EBADF) when the caller closed the fd first: the kernel already
   // dropped it from the epoll set then.
-  epoll_ctl(epollFd_, EPOLL_CTL_DEL, fd, nullptr);
+  epoll_ctl(epollFd_.get(), EPOLL_CTL_DEL, fd, nullptr);
   // Erasing drops only the map's reference; a running handler holds its own copy.
   fds_.erase(it);
   unwatchedInBatch_.insert(fd);
@@ -129,7 +125,7 @@ Status EventLoop::run() {
   Status result;
   while (!stopping_) {
     rearmTimerFd();
-    int n = epoll_wait(epollFd_, events.data(), static_cast<int>(events.size()), -1);
+    int n = epoll_wait(epollFd_.get(), events.data(), static_cast<int>(events.size()), -1);
     if (n < 0) {
       if (errno == EINTR) continue;
       result = sysError("epoll_wait");
@@ -138,14 +134,14 @@ Status EventLoop::run() {
     unwatchedInBatch_.clear();
     for (int i = 0; i < n && !stopping_; ++i) {
       int fd = events[i].data.fd;
-      if (fd == timerFd_) {
+      if (fd == timerFd_.get()) {
         std::uint64_t expirations = 0;
         // Nonblocking: EAGAIN just means it was already drained; the timerfd is one-shot.
-        while (::read(timerFd_, &expirations, sizeof expirations) < 0 && errno == EINTR) {
+        while (::read(timerFd_.get(), &expirations, sizeof expirations) < 0 && errno == EINTR) {
         }
         armedDeadline_.reset();
         runDueTimers();
-      } else if (fd == signalFd_) {
+      } else if (fd == signalFd_.get()) {
         drainSignals();
       } else {
         dispatchFd(fd, events[i].events);
@@ -203,7 +199,7 @@ void EventLoop::rearmTimerFd() {
         std::chrono::duration_cast<std::chrono::nanoseconds>(sinceEpoch - secs).count());
   }
   // Only fails for invalid arguments, which the code above rules out.
-  if (timerfd_settime(timerFd_, TFD_TIMER_ABSTIME, &spec, nullptr) == 0) {
+  if (timerfd_settime(timerFd_.get(), TFD_TIMER_ABSTIME, &spec, nullptr) == 0) {
     armedDeadline_ = wanted;
   }
 }
@@ -211,7 +207,7 @@ void EventLoop::rearmTimerFd() {
 void EventLoop::drainSignals() {
   signalfd_siginfo info{};
   while (!stopping_) {
-    ssize_t got = ::read(signalFd_, &info, sizeof info);
+    ssize_t got = ::read(signalFd_.get(), &info, sizeof info);
     if (got < 0 && errno == EINTR) continue;
     if (got != static_cast<ssize_t>(sizeof info)) return;  // EAGAIN: drained
     auto it = signalHandlers_.find(static_cast<int>(info.ssi_signo));

@@ -15,6 +15,7 @@
 
 #include "daemon/base/clock.h"
 #include "daemon/base/result.h"
+#include "daemon/base/unique_fd.h"
 
 namespace sckd {
 
@@ -54,9 +55,10 @@ class EventLoop {
   void dispatchFd(int fd, std::uint32_t events);
   void compactTimerHeap();
 
-  int epollFd_ = -1;
-  int timerFd_ = -1;
-  int signalFd_ = -1;
+  // Declared first, destroyed last: closed after everything that refers to them.
+  UniqueFd epollFd_;
+  UniqueFd timerFd_;
+  UniqueFd signalFd_;
   bool stopping_ = false;
   std::map<int, std::shared_ptr<FdHandler>> fds_;
   // Fds unwatched while the current epoll batch is dispatched: their remaining events in

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/base/unique_fd.h"
 #include "daemon/cli/commands.h"
 #include "drivers/bus/linux_i2c_bus.h"
 #include "drivers/driver.h"
@@ -90,11 +91,7 @@ std::vector<int> existingBuses(const std::string& dir) {
 
 // Opening first gives a clear errno for the whole bus instead of 112 identical probe errors.
 std::string openProblem(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd >= 0) {
-    ::close(fd);
-    return {};
-  }
+  if (UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC)); fd) return {};
   const int err = errno;
   std::string text = "cannot open " + path + ": " + std::strerror(err);
   if (err == ENOENT) text += std::string(" (") + kEnableHint + ")";

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 
+#include "daemon/base/unique_fd.h"
 #include "sckd_features.h"
 
 #if SCKD_HAVE_I2C
@@ -47,7 +48,6 @@ class LinuxI2cBus final : public I2cBus {
  public:
   LinuxI2cBus(std::string path, std::string name)
       : path_(std::move(path)), name_(std::move(name)) {}
-  ~LinuxI2cBus() override { closeFd(); }
   LinuxI2cBus(const LinuxI2cBus&) = delete;
   LinuxI2cBus& operator=(const LinuxI2cBus&) = delete;
 
@@ -75,14 +75,14 @@ class LinuxI2cBus final : public I2cBus {
 
   Result<std::uint8_t> readByteData(std::uint8_t address, std::uint8_t reg) override {
     if (Status s = select(address); !s.ok()) return withContext("read " + hex(reg), s.error());
-    const __s32 rc = i2c_smbus_read_byte_data(fd_, reg);
+    const __s32 rc = i2c_smbus_read_byte_data(fd_.get(), reg);
     if (rc < 0) return failed("read " + hex(reg), rc);
     return static_cast<std::uint8_t>(rc);
   }
 
   Status writeByteData(std::uint8_t address, std::uint8_t reg, std::uint8_t value) override {
     if (Status s = select(address); !s.ok()) return withContext("write " + hex(reg), s.error());
-    const __s32 rc = i2c_smbus_write_byte_data(fd_, reg, value);
+    const __s32 rc = i2c_smbus_write_byte_data(fd_.get(), reg, value);
     if (rc < 0) return failed("write " + hex(reg), rc);
     return {};
   }
@@ -94,7 +94,7 @@ class LinuxI2cBus final : public I2cBus {
       return makeError(ErrorCode::Io, what + ": block read longer than 32 bytes");
     if (Status s = select(address); !s.ok()) return withContext(what, s.error());
     const __s32 rc =
-        i2c_smbus_read_i2c_block_data(fd_, reg, static_cast<__u8>(bytes.size()), bytes.data());
+        i2c_smbus_read_i2c_block_data(fd_.get(), reg, static_cast<__u8>(bytes.size()), bytes.data());
     if (rc < 0) return failed(what, rc);
     if (static_cast<std::size_t>(rc) < bytes.size()) {
       return makeError(ErrorCode::Io, what + ": short block (" + std::to_string(rc) + " of " +
@@ -105,28 +105,23 @@ class LinuxI2cBus final : public I2cBus {
 
   Status probeQuickWrite(std::uint8_t address) override {
     if (Status s = select(address); !s.ok()) return withContext("quick write", s.error());
-    const __s32 rc = i2c_smbus_write_quick(fd_, I2C_SMBUS_WRITE);
+    const __s32 rc = i2c_smbus_write_quick(fd_.get(), I2C_SMBUS_WRITE);
     return rc < 0 ? Status{failed("quick write", rc)} : Status{};
   }
 
   Status probeReadByte(std::uint8_t address) override {
     if (Status s = select(address); !s.ok()) return withContext("read byte", s.error());
-    const __s32 rc = i2c_smbus_read_byte(fd_);
+    const __s32 rc = i2c_smbus_read_byte(fd_.get());
     return rc < 0 ? Status{failed("read byte", rc)} : Status{};
   }
 
  private:
   // Opened on first use and after the adapter went away, so a late bus recovers by itself.
   Status open() {
-    if (fd_ >= 0) return {};
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd_ < 0) return makeError(errorCodeFromErrno(errno), "open " + path_ + ": " + describeErrno(errno));
+    if (fd_) return {};
+    fd_.reset(::open(path_.c_str(), O_RDWR | O_CLOEXEC));
+    if (!fd_) return makeError(errorCodeFromErrno(errno), "open " + path_ + ": " + describeErrno(errno));
     return {};
-  }
-
-  void closeFd() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
   }
 
   // libi2c returns -errno.
@@ -136,7 +131,7 @@ class LinuxI2cBus final : public I2cBus {
 
   Status select(std::uint8_t address) {
     if (Status opened = open(); !opened.ok()) return opened;
-    if (ioctl(fd_, I2C_SLAVE, static_cast<unsigned long>(address)) < 0) {
+    if (ioctl(fd_.get(), I2C_SLAVE, static_cast<unsigned long>(address)) < 0) {
       return makeError(errorCodeFromErrno(errno), "select " + hex(address) + ": " + describeErrno(errno));
     }
     return {};
@@ -145,13 +140,13 @@ class LinuxI2cBus final : public I2cBus {
   Status transfer(i2c_msg* msgs, unsigned count, const char* what) {
     if (Status opened = open(); !opened.ok()) return opened;
     i2c_rdwr_ioctl_data request{msgs, count};
-    if (ioctl(fd_, I2C_RDWR, &request) < 0) return failed(what, -errno);
+    if (ioctl(fd_.get(), I2C_RDWR, &request) < 0) return failed(what, -errno);
     return {};
   }
 
   std::string path_;
   std::string name_;
-  int fd_ = -1;
+  UniqueFd fd_;
 };
 
 #else  // !SCKD_HAVE_I2C

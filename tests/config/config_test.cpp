@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
@@ -164,6 +165,21 @@ TEST(Config, UnreadableFileSaysWhy) {
   r = loadConfig("/", testDrivers());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "/: cannot read: Is a directory");
+}
+
+TEST(Config, AFileFarLargerThanAnyConfigIsRefusedInOneLine) {
+  // A user pointing --config at the wrong file (a log, an image) gets one line at once.
+  const std::string path = "/tmp/sckd-config-test-" + std::to_string(::getpid()) + ".yaml";
+  {
+    std::ofstream big(path);
+    for (int i = 0; i < 200000; ++i) big << "unknown_key_" << i << ": 1\n";
+  }
+  Result<Config> r = loadConfig(path, testDrivers());
+  std::remove(path.c_str());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::Invalid);
+  EXPECT_EQ(r.error().message.find('\n'), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("1 MiB"), std::string::npos) << r.error().message;
 }
 
 TEST(Config, AllErrorsAreReportedAtOnceInFileOrder) {
