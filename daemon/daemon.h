@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "daemon/base/clock.h"
 #include "daemon/base/event_loop.h"
+#include "daemon/base/fd_watcher.h"
 #include "daemon/sampling/hardware.h"
 #include "daemon/outbox/outbox.h"
 #include "daemon/uplink/delivery.h"
@@ -56,6 +57,7 @@ class Daemon {
   Config config_;
   std::unique_ptr<EventLoop> loop_;
   std::unique_ptr<LoopTimers> timers_;
+  std::unique_ptr<LoopFdWatcher> fds_;  // for drivers driven by a device fd
   std::unique_ptr<I2cBuses> buses_;  // before the pipeline: its drivers hold references
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<Pipeline> pipeline_;

@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "daemon/base/clock.h"
+#include "daemon/base/fd_watcher.h"
 #include "daemon/base/result.h"
 #include "drivers/bus/i2c_bus.h"
 
@@ -64,10 +65,16 @@ class Driver {
   virtual Result<Measurement> collect() = 0;
 };
 
+// The one that sckd check uses: no loop runs there, so nothing can be watched.
+FdWatcher& noFdWatcher();
+
 struct DriverContext {
   const SensorConfig& sensor;
   const Clock& clock;
   I2cBuses& buses;  // bus drivers take buses.bus(*sensor.bus); others ignore it
+  // For a driver driven by its device's fd (edge events, serial frames): asks the loop to
+  // call it when the fd is readable, instead of polling.
+  FdWatcher& fds = noFdWatcher();
 };
 
 using DriverFactory = std::function<Result<std::unique_ptr<Driver>>(const DriverContext&)>;

@@ -5,7 +5,7 @@
 namespace sckd {
 
 Result<Sampler::Sensor> createSensor(const SensorConfig& config, const Clock& clock,
-                                     I2cBuses& buses) {
+                                     I2cBuses& buses, FdWatcher& fds) {
   const std::string who = "sensor " + Sampler::describe(config);
   const DriverInfo* info = findDriver(config.driver);
   if (info == nullptr)
@@ -14,7 +14,7 @@ Result<Sampler::Sensor> createSensor(const SensorConfig& config, const Clock& cl
   if (info->onI2cBus) {
     if (Status i2c = requireI2cSupport(info->name); !i2c.ok()) return withContext(who, i2c.error());
   }
-  Result<std::unique_ptr<Driver>> driver = info->create(DriverContext{config, clock, buses});
+  Result<std::unique_ptr<Driver>> driver = info->create(DriverContext{config, clock, buses, fds});
   if (!driver.ok()) return withContext(who, driver.error());
   Sampler::Sensor sensor;
   sensor.config = config;
