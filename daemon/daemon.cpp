@@ -34,7 +34,7 @@ void logEachLine(std::string_view text) {
 
 Daemon::Pipeline::~Pipeline() = default;
 
-int Daemon::run(const std::string& configPath, const Hardware& hardware) {
+int Daemon::run(const std::string& configPath, const Hardware& hardware, const Clock& clock) {
   // Before anything else, so every later thread (libraries may start some) inherits the
   // blocked mask and signals reach only our signalfd.
   std::signal(SIGPIPE, SIG_IGN);
@@ -44,7 +44,6 @@ int Daemon::run(const std::string& configPath, const Hardware& hardware) {
     logEachLine(config.error().message);
     return kExitConfig;
   }
-  static SystemClock clock;
   Daemon daemon(configPath, clock, hardware);
   return daemon.start(std::move(*config));
 }

@@ -28,8 +28,10 @@ inline constexpr int kExitRuntime = 2;
 
 class Daemon {
  public:
-  // Runs until SIGTERM/SIGINT; returns the process exit code.
-  static int run(const std::string& configPath, const Hardware& hardware);
+  // Runs until SIGTERM/SIGINT; returns the process exit code. `clock` stamps readings and
+  // says whether the wall clock is synchronised; its monotonic time must be the kernel's
+  // (the event loop's timerfd runs on it).
+  static int run(const std::string& configPath, const Hardware& hardware, const Clock& clock);
 
  private:
   // What a reload replaces: everything that depends on the config but the outbox file.

@@ -117,7 +117,8 @@ std::optional<std::string> valueOf(const Parsed& parsed, std::string_view option
 
 int runCommandFromCli(const Parsed& parsed, const Hardware& hardware) {
   if (has(parsed, "--verbose")) log::setLevel(log::Level::Debug);
-  return Daemon::run(configFrom(parsed), hardware);
+  static const SystemClock clock;
+  return Daemon::run(configFrom(parsed), hardware, clock);
 }
 
 int checkCommandFromCli(const Parsed& parsed, const Hardware& hardware) {

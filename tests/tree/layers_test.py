@@ -46,6 +46,7 @@ FAKES = {
     "tests/fakes/fake_clock.h": BASE,
     "tests/fakes/fake_timers.h": BASE,
     "tests/fakes/fake_fd_watcher.h": BASE,
+    "tests/fakes/fake_wall_clock.h": BASE,
 }
 FAKES_DEFAULT = DRIVERS  # the fake I2C bus and the chip simulators
 # tests/<folder>/ holds the tests of one layer.
