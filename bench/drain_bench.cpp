@@ -16,10 +16,10 @@
 #include <thread>
 
 #include "bench/bench_broker.h"
-#include "daemon/uplink/delivery.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/base/log.h"
 #include "daemon/outbox/outbox.h"
+#include "daemon/uplink/delivery.h"
 #include "daemon/uplink/publisher.h"
 
 using namespace sckd;

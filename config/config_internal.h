@@ -11,7 +11,7 @@
 namespace sckd::config_detail {
 
 // Reads `sensors:` (the field, absent when the key is missing) into config.sensors.
-void readSensors(const std::optional<Field>& field, SourcePos rootPos,
-                 const SensorSchemas& drivers, Config& config, Diagnostics& diag);
+void readSensors(const std::optional<Field>& field, SourcePos rootPos, const SensorSchemas& drivers,
+                 Config& config, Diagnostics& diag);
 
 }  // namespace sckd::config_detail

@@ -302,10 +302,12 @@ Result<Config> parseText(std::string_view text, std::string_view fileName,
     second = config_detail::secondDocument(owned);
   } catch (const YAML::Exception& e) {
     SourcePos pos = config_detail::toPos(e.mark);
-    return makeError(ErrorCode::Config, std::string(fileName) + ":" + std::to_string(pos.line) + ":" +
-                     std::to_string(pos.column) + ": YAML syntax error: " + e.msg);
+    return makeError(ErrorCode::Config, std::string(fileName) + ":" + std::to_string(pos.line) +
+                                            ":" + std::to_string(pos.column) +
+                                            ": YAML syntax error: " + e.msg);
   } catch (const std::exception& e) {
-    return makeError(ErrorCode::Config, std::string(fileName) + ":1:1: YAML syntax error: " + e.what());
+    return makeError(ErrorCode::Config,
+                     std::string(fileName) + ":1:1: YAML syntax error: " + e.what());
   }
 
   if (second) {

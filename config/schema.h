@@ -32,8 +32,8 @@ struct QuantitySchema {
 };
 
 struct SensorSchema {
-  std::string_view driver;  // `driver:` in the config
-  bool onI2cBus = false;    // needs `bus:` and `address:`
+  std::string_view driver;     // `driver:` in the config
+  bool onI2cBus = false;       // needs `bus:` and `address:`
   std::vector<int> addresses;  // the addresses the chip can have; the first is the default
   std::vector<QuantitySchema> quantities;
   std::vector<OptionSpec> options;

@@ -168,9 +168,9 @@ void readIds(const YAML::Node& entry, const std::string& label, SourcePos entryP
     diag.add(id->pos, id->path, "give either `id:` or `ids:`, not both");
   } else if (id && info.quantities.size() != 1) {
     diag.add(id->pos, id->path,
-             "`id:` is only for drivers with one quantity; '" + std::string(info.driver) + "' has " +
-                 std::to_string(info.quantities.size()) + " (" + joinNames(quantityNames) +
-                 "): use `ids: {" +
+             "`id:` is only for drivers with one quantity; '" + std::string(info.driver) +
+                 "' has " + std::to_string(info.quantities.size()) + " (" +
+                 joinNames(quantityNames) + "): use `ids: {" +
                  std::string(quantityNames.empty() ? "" : quantityNames.front()) + ": N, ...}`");
   } else if (id) {
     if (auto v = readInt(*id, 1, kMaxPlatformId, diag)) {
@@ -335,8 +335,8 @@ void checkAcrossSensors(const std::vector<SensorConfig>& sensors,
 
 }  // namespace
 
-void readSensors(const std::optional<Field>& field, SourcePos rootPos,
-                 const SensorSchemas& drivers, Config& config, Diagnostics& diag) {
+void readSensors(const std::optional<Field>& field, SourcePos rootPos, const SensorSchemas& drivers,
+                 Config& config, Diagnostics& diag) {
   const std::string example = " (e.g. `- driver: sim` with `id: 55`)";
   if (!field) {
     diag.add(rootPos, "sensors", "missing: list at least one sensor" + example);

@@ -4,8 +4,8 @@
 
 #include "daemon/base/log.h"
 #include "daemon/base/notify.h"
-#include "drivers/driver.h"
 #include "daemon/sampling/sensor_setup.h"
+#include "drivers/driver.h"
 #include "sckd_version.h"
 
 namespace sckd {
@@ -124,8 +124,8 @@ std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config) {
     }
     sensors.push_back(std::move(*sensor));
   }
-  pipeline->sampler = std::make_unique<Sampler>(*timers_, clock_, *outbox_, config.clock.requireSync,
-                                               std::move(sensors));
+  pipeline->sampler = std::make_unique<Sampler>(*timers_, clock_, *outbox_,
+                                                config.clock.requireSync, std::move(sensors));
   Delivery* delivery = pipeline->delivery.get();
   pipeline->sampler->setCommittedCallback([delivery] { delivery->kick(); });
   pipeline->delivery->start();

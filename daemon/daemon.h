@@ -11,12 +11,12 @@
 #include "daemon/base/clock.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/base/fd_watcher.h"
-#include "daemon/sampling/hardware.h"
+#include "daemon/base/timers.h"
 #include "daemon/outbox/outbox.h"
+#include "daemon/sampling/hardware.h"
+#include "daemon/sampling/sampler.h"
 #include "daemon/uplink/delivery.h"
 #include "daemon/uplink/publisher.h"
-#include "daemon/sampling/sampler.h"
-#include "daemon/base/timers.h"
 #include "drivers/bus/i2c_bus.h"
 
 namespace sckd {
@@ -60,7 +60,7 @@ class Daemon {
   std::unique_ptr<EventLoop> loop_;
   std::unique_ptr<LoopTimers> timers_;
   std::unique_ptr<LoopFdWatcher> fds_;  // for drivers driven by a device fd
-  std::unique_ptr<I2cBuses> buses_;  // before the pipeline: its drivers hold references
+  std::unique_ptr<I2cBuses> buses_;     // before the pipeline: its drivers hold references
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<Pipeline> pipeline_;
   std::optional<std::int64_t> lastDeliveryAt_;  // Unix seconds, from the outbox at start

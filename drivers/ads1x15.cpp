@@ -77,13 +77,15 @@ class Ads1x15Driver final : public Driver {
     const auto readBack = static_cast<std::uint16_t>(config[0] << 8 | config[1]);
     // Bits 14..0 keep what was written; a chip that does not is no ADS1x15 (or was reset).
     if ((readBack & ~kOsBit) != (written_ & ~kOsBit)) {
-      return makeError(ErrorCode::Invalid, "config register reads " + hex16(readBack) + " after writing " +
-                       hex16(written_) + ": is this an ADS1x15 at this address?");
+      return makeError(ErrorCode::Invalid, "config register reads " + hex16(readBack) +
+                                               " after writing " + hex16(written_) +
+                                               ": is this an ADS1x15 at this address?");
     }
     Measurement m;
     if ((readBack & kOsBit) == 0) {
-      m.failures.push_back(makeError(ErrorCode::Invalid, quantity + " (" + inputName(input) +
-                                     "): conversion not finished (OS bit still 0)"));
+      m.failures.push_back(makeError(
+          ErrorCode::Invalid,
+          quantity + " (" + inputName(input) + "): conversion not finished (OS bit still 0)"));
       return m;
     }
     std::array<std::uint8_t, 2> raw{};
@@ -143,7 +145,8 @@ Result<std::unique_ptr<Driver>> createAds(Ads1x15Chip chip, const DriverContext&
       gainFound = true;
     }
   }
-  if (!gainFound) return makeError(ErrorCode::Config, "gain: unknown full-scale range '" + gain + "'");
+  if (!gainFound)
+    return makeError(ErrorCode::Config, "gain: unknown full-scale range '" + gain + "'");
 
   const auto rate = optionInt(sensor, "data_rate");
   std::span<const int> rates = chip == Ads1x15Chip::Ads1115 ? std::span<const int>(kRates1115)
@@ -159,9 +162,10 @@ Result<std::unique_ptr<Driver>> createAds(Ads1x15Chip chip, const DriverContext&
     }
   }
   if (!rateFound) {
-    return makeError(ErrorCode::Config, "data_rate: " + std::to_string(rate) + " is not a rate of the " +
-                     (chip == Ads1x15Chip::Ads1115 ? "ADS1115" : "ADS1015") +
-                     "; one of: " + allowed);
+    return makeError(ErrorCode::Config, "data_rate: " + std::to_string(rate) +
+                                            " is not a rate of the " +
+                                            (chip == Ads1x15Chip::Ads1115 ? "ADS1115" : "ADS1015") +
+                                            "; one of: " + allowed);
   }
   I2cBus& bus = context.buses.bus(*sensor.bus);
   return std::unique_ptr<Driver>(std::make_unique<Ads1x15Driver>(
@@ -248,17 +252,18 @@ Result<std::vector<Ads1x15Input>> parseAds1x15Inputs(std::string_view text) {
                           (in.positive == 2 && in.negative == 3);
       if (!pairOk) {
         return makeError(ErrorCode::Config, shown +
-                         " is not a differential pair the chip can measure; "
-                         "pairs: 0-1, 0-3, 1-3, 2-3");
+                                                " is not a differential pair the chip can measure; "
+                                                "pairs: 0-1, 0-3, 1-3, 2-3");
       }
     } else {
-      return makeError(ErrorCode::Config, shown +
-                       " is not an input; expected 0, 1, 2 or 3 (against GND) or a "
-                       "pair 0-1, 0-3, 1-3, 2-3, comma-separated, e.g. \"0,1\" or \"0-1,2-3\"");
+      return makeError(ErrorCode::Config,
+                       shown +
+                           " is not an input; expected 0, 1, 2 or 3 (against GND) or a "
+                           "pair 0-1, 0-3, 1-3, 2-3, comma-separated, e.g. \"0,1\" or \"0-1,2-3\"");
     }
     if (used[in.positive]) {
       return makeError(ErrorCode::Config, shown + ": a" + std::to_string(in.positive) +
-                       " is already published by another input in the list");
+                                              " is already published by another input in the list");
     }
     used[in.positive] = true;
     inputs.push_back(in);

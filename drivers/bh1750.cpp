@@ -34,7 +34,8 @@ class Bh1750Driver final : public Driver {
   }
 
   Result<Measurement> collect() override {
-    if (!measuring_) return makeError(ErrorCode::Internal, "collect() without a started measurement");
+    if (!measuring_)
+      return makeError(ErrorCode::Internal, "collect() without a started measurement");
     measuring_ = false;
     std::uint8_t frame[2] = {};
     if (Status s = bus_.read(address_, frame); !s.ok())
@@ -64,9 +65,11 @@ class Bh1750Driver final : public Driver {
 }  // namespace
 
 Result<double> decodeBh1750(std::span<const std::uint8_t, 2> frame, int mt) {
-  if (mt < 31 || mt > 254) return makeError(ErrorCode::Config, "MTreg " + std::to_string(mt) + " outside 31..254");
+  if (mt < 31 || mt > 254)
+    return makeError(ErrorCode::Config, "MTreg " + std::to_string(mt) + " outside 31..254");
   const unsigned raw = static_cast<unsigned>(frame[0]) << 8 | frame[1];
-  if (raw == 0xFFFF) return makeError(ErrorCode::Invalid, "light: saturated (raw 0xFFFF): brighter than the range");
+  if (raw == 0xFFFF)
+    return makeError(ErrorCode::Invalid, "light: saturated (raw 0xFFFF): brighter than the range");
   return raw / 1.2 * kBh1750DefaultMt / mt;
 }
 
@@ -94,7 +97,8 @@ DriverInfo bh1750DriverInfo() {
   };
   info.create = [](const DriverContext& context) -> Result<std::unique_ptr<Driver>> {
     const SensorConfig& sensor = context.sensor;
-    if (!sensor.bus || !sensor.address) return makeError(ErrorCode::Config, "needs bus and address");
+    if (!sensor.bus || !sensor.address)
+      return makeError(ErrorCode::Config, "needs bus and address");
     int mt = hasOption(sensor, "measurement_time")
                  ? static_cast<int>(optionInt(sensor, "measurement_time"))
                  : kBh1750DefaultMt;

@@ -20,7 +20,8 @@ std::string hex(unsigned v) {
 using Int = CheckedInt;  // every intermediate checked: any calibration bytes are safe
 
 Error overflowError(std::string_view quantity) {
-  return makeError(ErrorCode::Invalid, std::string(quantity) + ": compensation overflows (bad calibration?)");
+  return makeError(ErrorCode::Invalid,
+                   std::string(quantity) + ": compensation overflows (bad calibration?)");
 }
 
 // The datasheet's temperature compensation: t_fine and 0.01 degC.
@@ -49,7 +50,8 @@ Result<std::int64_t> compensateP(const Bme280Calibration& c, std::int64_t tFine,
   var1 = ((var1 * var1 * Int(c.p3)) >> 8) + ((var1 * Int(c.p2)) << 12);
   var1 = ((Int(1) << 47) + var1) * Int(c.p1) >> 33;
   if (var1.overflowed()) return overflowError("pressure");
-  if (var1.value() == 0) return makeError(ErrorCode::Invalid, "pressure: calibration dig_P1 gives a division by zero");
+  if (var1.value() == 0)
+    return makeError(ErrorCode::Invalid, "pressure: calibration dig_P1 gives a division by zero");
   Int p = Int(1048576) - Int(adcP);
   p = (((p << 31) - var2) * 3125) / var1;
   var1 = (Int(c.p9) * (p >> 13) * (p >> 13)) >> 25;
@@ -118,37 +120,44 @@ Bme280Values compensateBme280(const Bme280Calibration& cal, const Bme280Raw& raw
   Bme280Values out;
   // 0x80000 / 0x8000 are the registers' reset values: a skipped or never-run conversion.
   if (raw.temperature == 0x80000) {
-    Error e = makeError(ErrorCode::Invalid, "temperature: no data (raw 0x80000: measurement skipped or not run)");
+    Error e = makeError(ErrorCode::Invalid,
+                        "temperature: no data (raw 0x80000: measurement skipped or not run)");
     out.temperature = e;
-    out.pressure = withContext("pressure", makeError(ErrorCode::Invalid, "needs the temperature, which has no data"));
-    out.humidity = withContext("humidity", makeError(ErrorCode::Invalid, "needs the temperature, which has no data"));
+    out.pressure = withContext(
+        "pressure", makeError(ErrorCode::Invalid, "needs the temperature, which has no data"));
+    out.humidity = withContext(
+        "humidity", makeError(ErrorCode::Invalid, "needs the temperature, which has no data"));
     return out;
   }
   Result<TemperatureFine> fine = compensateT(cal, raw.temperature);
   if (!fine.ok()) {
     out.temperature = fine.error();
-    out.pressure = withContext("pressure", makeError(ErrorCode::Invalid, "needs the temperature, which failed"));
-    out.humidity = withContext("humidity", makeError(ErrorCode::Invalid, "needs the temperature, which failed"));
+    out.pressure = withContext(
+        "pressure", makeError(ErrorCode::Invalid, "needs the temperature, which failed"));
+    out.humidity = withContext(
+        "humidity", makeError(ErrorCode::Invalid, "needs the temperature, which failed"));
     return out;
   }
   const TemperatureFine& t = *fine;
   double celsius = static_cast<double>(t.centi) / 100.0;
   if (celsius < -40.0 || celsius > 85.0) {
-    out.temperature = makeError(ErrorCode::Invalid, "temperature: " + std::to_string(celsius) +
-                                " degC is outside the chip's range -40..85");
+    out.temperature =
+        makeError(ErrorCode::Invalid, "temperature: " + std::to_string(celsius) +
+                                          " degC is outside the chip's range -40..85");
   } else {
     out.temperature = celsius;
   }
 
   if (raw.pressure == 0x80000) {
-    out.pressure = makeError(ErrorCode::Invalid, "pressure: no data (raw 0x80000: measurement skipped or not run)");
+    out.pressure = makeError(ErrorCode::Invalid,
+                             "pressure: no data (raw 0x80000: measurement skipped or not run)");
   } else if (Result<std::int64_t> q = compensateP(cal, t.tFine, raw.pressure); !q.ok()) {
     out.pressure = q.error();
   } else {
     double kPa = static_cast<double>(*q) / 256.0 / 1000.0;
     if (kPa < 30.0 || kPa > 110.0) {
       out.pressure = makeError(ErrorCode::Invalid, "pressure: " + std::to_string(kPa) +
-                               " kPa is outside the chip's range 30..110");
+                                                       " kPa is outside the chip's range 30..110");
     } else {
       out.pressure = kPa;
     }
@@ -157,7 +166,8 @@ Bme280Values compensateBme280(const Bme280Calibration& cal, const Bme280Raw& raw
   if (raw.humidity < 0) {
     out.humidity = makeError(ErrorCode::Invalid, "humidity: not measured by this chip");
   } else if (raw.humidity == 0x8000) {
-    out.humidity = makeError(ErrorCode::Invalid, "humidity: no data (raw 0x8000: measurement skipped or not run)");
+    out.humidity = makeError(ErrorCode::Invalid,
+                             "humidity: no data (raw 0x8000: measurement skipped or not run)");
   } else if (Result<std::int64_t> h = compensateH(cal, t.tFine, raw.humidity); !h.ok()) {
     out.humidity = h.error();
   } else {
@@ -264,13 +274,15 @@ class Bme280Driver final : public Driver {
   }
 
   Result<Measurement> collect() override {
-    if (!measuring_) return makeError(ErrorCode::Internal, "collect() without a started measurement");
+    if (!measuring_)
+      return makeError(ErrorCode::Internal, "collect() without a started measurement");
     measuring_ = false;
     Result<std::uint8_t> status = bus_.readByteData(address_, kRegStatus);
     if (!status.ok()) return fail(withContext("read status", status.error()));
     // Collecting before the conversion ends would return the previous values.
     if (*status & kStatusMeasuring) {
-      return makeError(ErrorCode::NotReady, "conversion still running (status " + hex(*status) + ")");
+      return makeError(ErrorCode::NotReady,
+                       "conversion still running (status " + hex(*status) + ")");
     }
     std::uint8_t frame[8] = {};
     std::span<std::uint8_t> data(frame, humidity() ? 8 : 6);
@@ -319,7 +331,9 @@ class Bme280Driver final : public Driver {
       Result<std::uint8_t> status = bus_.readByteData(address_, kRegStatus);
       copied = status.ok() && (*status & kStatusImUpdate) == 0;
     }
-    if (!copied) return makeError(ErrorCode::NotReady, "chip not ready after soft reset (calibration copy running)");
+    if (!copied)
+      return makeError(ErrorCode::NotReady,
+                       "chip not ready after soft reset (calibration copy running)");
 
     std::uint8_t tp[26] = {};
     if (Status s = bus_.readBlockData(address_, kRegCalibTp, tp); !s.ok()) {
@@ -360,14 +374,16 @@ int factorOption(const SensorConfig& sensor, std::string_view key) {
 DriverFactory factory(Variant variant) {
   return [variant](const DriverContext& context) -> Result<std::unique_ptr<Driver>> {
     const SensorConfig& sensor = context.sensor;
-    if (!sensor.bus || !sensor.address) return makeError(ErrorCode::Config, "needs bus and address");
+    if (!sensor.bus || !sensor.address)
+      return makeError(ErrorCode::Config, "needs bus and address");
     Bme280Settings s;
     s.variant = variant;
     s.osrsT = factorOption(sensor, "oversampling_temperature");
     s.osrsP = factorOption(sensor, "oversampling_pressure");
     if (variant == Variant::Bme280) s.osrsH = factorOption(sensor, "oversampling_humidity");
     for (int f : {s.osrsT, s.osrsP, s.osrsH}) {
-      if (osrsCode(f) == 0) return makeError(ErrorCode::Config, "oversampling must be 1, 2, 4, 8 or 16");
+      if (osrsCode(f) == 0)
+        return makeError(ErrorCode::Config, "oversampling must be 1, 2, 4, 8 or 16");
     }
     return std::unique_ptr<Driver>(std::make_unique<Bme280Driver>(
         context.buses.bus(*sensor.bus), static_cast<std::uint8_t>(*sensor.address), s));

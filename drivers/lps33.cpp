@@ -47,7 +47,8 @@ class Lps33Driver final : public Driver {
   }
 
   Result<Measurement> collect() override {
-    if (!measuring_) return makeError(ErrorCode::Internal, "collect() without a started measurement");
+    if (!measuring_)
+      return makeError(ErrorCode::Internal, "collect() without a started measurement");
     measuring_ = false;
     std::uint8_t frame[6] = {};
     // STATUS and all five output registers in one burst (IF_ADD_INC).
@@ -112,7 +113,8 @@ Lps33Values decodeLps33(std::span<const std::uint8_t, 6> frame) {
   Lps33Values v;
   const std::uint8_t status = frame[0];
   if ((status & kPda) == 0) {
-    v.pressure = makeError(ErrorCode::NotReady, "pressure: no new data (STATUS " + hex(status) + ", P_DA clear)");
+    v.pressure = makeError(ErrorCode::NotReady,
+                           "pressure: no new data (STATUS " + hex(status) + ", P_DA clear)");
   } else {
     // 24-bit two's complement, 4096 LSB/hPa.
     std::uint32_t u = frame[1] | (frame[2] << 8) | (static_cast<std::uint32_t>(frame[3]) << 16);
@@ -120,19 +122,21 @@ Lps33Values decodeLps33(std::span<const std::uint8_t, 6> frame) {
     double hPa = raw / 4096.0;
     if (hPa < 260.0 || hPa > 1260.0) {
       v.pressure = makeError(ErrorCode::Invalid, "pressure: " + std::to_string(hPa / 10.0) +
-                             " kPa is outside the chip's range 26..126");
+                                                     " kPa is outside the chip's range 26..126");
     } else {
       v.pressure = hPa / 10.0;
     }
   }
   if ((status & kTda) == 0) {
-    v.temperature = makeError(ErrorCode::NotReady, "temperature: no new data (STATUS " + hex(status) + ", T_DA clear)");
+    v.temperature = makeError(ErrorCode::NotReady,
+                              "temperature: no new data (STATUS " + hex(status) + ", T_DA clear)");
   } else {
     const auto raw = static_cast<std::int16_t>(frame[4] | (frame[5] << 8));
     double celsius = raw / 100.0;
     if (celsius < -40.0 || celsius > 85.0) {
-      v.temperature = makeError(ErrorCode::Invalid, "temperature: " + std::to_string(celsius) +
-                                " degC is outside the chip's range -40..85");
+      v.temperature =
+          makeError(ErrorCode::Invalid, "temperature: " + std::to_string(celsius) +
+                                            " degC is outside the chip's range -40..85");
     } else {
       v.temperature = celsius;
     }
@@ -164,7 +168,8 @@ DriverInfo lps33DriverInfo() {
   };
   info.create = [](const DriverContext& context) -> Result<std::unique_ptr<Driver>> {
     const SensorConfig& sensor = context.sensor;
-    if (!sensor.bus || !sensor.address) return makeError(ErrorCode::Config, "needs bus and address");
+    if (!sensor.bus || !sensor.address)
+      return makeError(ErrorCode::Config, "needs bus and address");
     const bool temperature = hasOption(sensor, "temperature") && optionBool(sensor, "temperature");
     return std::unique_ptr<Driver>(std::make_unique<Lps33Driver>(
         context.buses.bus(*sensor.bus), static_cast<std::uint8_t>(*sensor.address), temperature));

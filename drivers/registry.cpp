@@ -11,8 +11,8 @@
 #include "drivers/sensirion/sen5x.h"
 #include "drivers/sensirion/sht3x.h"
 #include "drivers/sensirion/sht4x.h"
-#include "drivers/sim.h"
 #include "drivers/sensirion/sps30.h"
+#include "drivers/sim.h"
 
 namespace sckd {
 

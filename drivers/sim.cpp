@@ -35,8 +35,8 @@ class SimDriver final : public Driver {
     if (!started_) return makeError(ErrorCode::Internal, "collect() without start()");
     started_ = false;
     if (failing_) {
-      return makeError(ErrorCode::Io, "simulated failure (fail_every: " + std::to_string(settings_.failEvery) +
-                       ")");
+      return makeError(ErrorCode::Io, "simulated failure (fail_every: " +
+                                          std::to_string(settings_.failEvery) + ")");
     }
     Measurement m;
     m.samples.push_back(Sample{0, signal()});

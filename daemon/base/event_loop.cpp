@@ -65,7 +65,8 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(std::vector<int> signals) {
 EventLoop::~EventLoop() = default;
 
 Status EventLoop::watch(int fd, bool readable, bool writable, FdHandler handler) {
-  if (fds_.count(fd) != 0) return makeError(ErrorCode::Internal, "fd " + std::to_string(fd) + " is already watched");
+  if (fds_.count(fd) != 0)
+    return makeError(ErrorCode::Internal, "fd " + std::to_string(fd) + " is already watched");
   epoll_event event{};
   event.events = epollMask(readable, writable);
   event.data.fd = fd;
@@ -75,7 +76,8 @@ Status EventLoop::watch(int fd, bool readable, bool writable, FdHandler handler)
 }
 
 Status EventLoop::modify(int fd, bool readable, bool writable) {
-  if (fds_.count(fd) == 0) return makeError(ErrorCode::Internal, "fd " + std::to_string(fd) + " is not watched");
+  if (fds_.count(fd) == 0)
+    return makeError(ErrorCode::Internal, "fd " + std::to_string(fd) + " is not watched");
   epoll_event event{};
   event.events = epollMask(readable, writable);
   event.data.fd = fd;

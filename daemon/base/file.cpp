@@ -41,8 +41,8 @@ Result<std::string> readFileBounded(const std::string& path, std::size_t maxByte
       // Say how big it really is when the kernel knows; a pipe or sysfs file may not.
       std::size_t size = text.size();
       if (off_t end = ::lseek(fd.get(), 0, SEEK_END); end > 0) size = static_cast<std::size_t>(end);
-      return makeError(ErrorCode::Invalid, path + ": " + sizeText(size) +
-                                               " is more than the " + sizeText(maxBytes) +
+      return makeError(ErrorCode::Invalid, path + ": " + sizeText(size) + " is more than the " +
+                                               sizeText(maxBytes) +
                                                " this file may have: is it the right file?");
     }
   }

@@ -8,15 +8,15 @@
 #include <vector>
 
 #include "config/config.h"
-#include "drivers/driver.h"
 #include "daemon/base/clock.h"
-#include "daemon/cli/commands.h"
 #include "daemon/base/event_loop.h"
-#include "daemon/uplink/session.h"
+#include "daemon/cli/commands.h"
 #include "daemon/outbox/outbox.h"
-#include "daemon/uplink/payload.h"
 #include "daemon/sampling/sampler.h"
 #include "daemon/sampling/sensor_setup.h"
+#include "daemon/uplink/payload.h"
+#include "daemon/uplink/session.h"
+#include "drivers/driver.h"
 
 namespace sckd {
 namespace {

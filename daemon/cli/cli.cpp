@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "config/config.h"
+#include "daemon/base/log.h"
 #include "daemon/cli/commands.h"
 #include "daemon/daemon.h"
-#include "daemon/base/log.h"
 #include "sckd_version.h"
 
 namespace sckd {
@@ -63,7 +63,6 @@ int usageError(std::string_view what) {
   return kExitUsage;
 }
 
-
 // Returns nothing after printing a usage error.
 std::optional<Parsed> parseOptions(const Spec& spec, const std::vector<std::string>& args) {
   Parsed parsed;
@@ -103,7 +102,6 @@ std::string configFrom(const Parsed& parsed) {
   auto it = parsed.values.find("--config");
   return it != parsed.values.end() ? it->second : defaultConfigPath();
 }
-
 
 bool has(const Parsed& parsed, std::string_view flag) {
   return parsed.flags.count(flag) > 0;

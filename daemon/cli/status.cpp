@@ -4,11 +4,11 @@
 #include <string>
 
 #include "config/config.h"
-#include "drivers/driver.h"
 #include "daemon/base/clock.h"
 #include "daemon/cli/commands.h"
 #include "daemon/outbox/outbox.h"
 #include "daemon/uplink/payload.h"
+#include "drivers/driver.h"
 
 namespace sckd {
 namespace {

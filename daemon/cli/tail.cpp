@@ -9,12 +9,12 @@
 #include <string>
 
 #include "config/config.h"
-#include "drivers/driver.h"
-#include "daemon/cli/commands.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/base/log.h"
-#include "daemon/uplink/session.h"
+#include "daemon/cli/commands.h"
 #include "daemon/uplink/sensor_catalog.h"
+#include "daemon/uplink/session.h"
+#include "drivers/driver.h"
 
 namespace sckd {
 namespace {

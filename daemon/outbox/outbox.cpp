@@ -173,7 +173,8 @@ Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, s
     rows.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) {
-    return makeError(ErrorCode::Storage, "outbox: reading " + path_ + ": " + sqliteMessage(db_.get()));
+    return makeError(ErrorCode::Storage,
+                     "outbox: reading " + path_ + ": " + sqliteMessage(db_.get()));
   }
   return rows;
 }
@@ -211,8 +212,10 @@ Status Outbox::acknowledge(std::int64_t firstRowId, std::int64_t lastRowId, std:
   Result<std::int64_t> deleted =
       deleteRows(statements_->deleteRange.get(), {firstRowId, lastRowId}, "delivered", nowUnix);
   if (!deleted.ok()) {
-    return makeError(ErrorCode::Storage, "outbox: recording delivery of rows " + std::to_string(firstRowId) + ".." +
-                     std::to_string(lastRowId) + " in " + path_ + ": " + deleted.error().message);
+    return makeError(ErrorCode::Storage, "outbox: recording delivery of rows " +
+                                             std::to_string(firstRowId) + ".." +
+                                             std::to_string(lastRowId) + " in " + path_ + ": " +
+                                             deleted.error().message);
   }
   return {};
 }
@@ -237,7 +240,9 @@ bool Outbox::checkpoint() {
 Status Outbox::evictOldest(std::uint64_t rows) {
   Result<std::int64_t> deleted = deleteRows(
       statements_->evict.get(), {static_cast<std::int64_t>(rows)}, "dropped", std::nullopt);
-  if (!deleted.ok()) return makeError(ErrorCode::Storage, "dropping the oldest readings: " + deleted.error().message);
+  if (!deleted.ok())
+    return makeError(ErrorCode::Storage,
+                     "dropping the oldest readings: " + deleted.error().message);
   droppedSinceTake_ += static_cast<std::uint64_t>(*deleted);
   return {};
 }

@@ -78,7 +78,8 @@ Result<SqliteDb> openConnection(const std::string& path, int flags) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   SqliteDb db(raw);  // owns the handle even when the open failed
-  if (rc != SQLITE_OK) return makeError(ErrorCode::Storage, "cannot open " + path + ": " + sqliteMessage(raw));
+  if (rc != SQLITE_OK)
+    return makeError(ErrorCode::Storage, "cannot open " + path + ": " + sqliteMessage(raw));
   sqlite3_extended_result_codes(raw, 1);
   // A reader (`sckd status`) or checkpoint may hold a lock briefly; waiting a few seconds
   // beats failing a tick.
@@ -97,8 +98,9 @@ std::string asideName(const std::string& path) {
 Status moveAside(const std::string& path, const std::string& reason) {
   const std::string target = asideName(path);
   if (::rename(path.c_str(), target.c_str()) != 0) {
-    return makeError(ErrorCode::Corrupt, "outbox " + path + " is unusable (" + reason + ") and could not be moved to " +
-                     target + ": " + std::strerror(errno));
+    return makeError(ErrorCode::Corrupt, "outbox " + path + " is unusable (" + reason +
+                                             ") and could not be moved to " + target + ": " +
+                                             std::strerror(errno));
   }
   // Its WAL may hold the newest pages: it belongs with the file it was written for.
   for (const char* suffix : {"-wal", "-shm", "-journal"}) {
@@ -117,7 +119,8 @@ Status moveAside(const std::string& path, const std::string& reason) {
 Status configure(sqlite3* db, const std::string& path) {
   auto mode = sqliteQueryText(db, "PRAGMA journal_mode = WAL");
   if (!mode) return mode.error();
-  if (*mode != "wal") return makeError(ErrorCode::Storage, "cannot use WAL mode on " + path + " (got " + *mode + ")");
+  if (*mode != "wal")
+    return makeError(ErrorCode::Storage, "cannot use WAL mode on " + path + " (got " + *mode + ")");
   // FULL: the WAL is fsynced at every commit, so a reading acknowledged to the sampler
   // survives a power cut (Pis lose power). One fsync per tick (~1/min) is affordable.
   // secure_delete off: readings are published anyway, and zeroing freed pages doubles the
@@ -160,17 +163,19 @@ Status checkDirectory(const std::string& path) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || ::stat(dir.c_str(), &st) != 0) {
-      return makeError(errorCodeFromErrno(errno), "directory " + dir + " for the outbox " + path +
-                       " does not exist and cannot be created (" +
-                       (ec ? ec.message() : std::string(std::strerror(errno))) +
-                       "); create it or change outbox.path");
+      return makeError(errorCodeFromErrno(errno),
+                       "directory " + dir + " for the outbox " + path +
+                           " does not exist and cannot be created (" +
+                           (ec ? ec.message() : std::string(std::strerror(errno))) +
+                           "); create it or change outbox.path");
     }
   }
   if (!S_ISDIR(st.st_mode))
     return makeError(ErrorCode::Config, dir + " (for the outbox " + path + ") is not a directory");
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    return makeError(errorCodeFromErrno(errno), "directory " + dir + " for the outbox " + path + " is not writable by uid " +
-                     std::to_string(::getuid()) + " (" + std::strerror(errno) + ")");
+    return makeError(errorCodeFromErrno(errno),
+                     "directory " + dir + " for the outbox " + path + " is not writable by uid " +
+                         std::to_string(::getuid()) + " (" + std::strerror(errno) + ")");
   }
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     return makeError(ErrorCode::Config, "outbox path " + path + " is a directory, not a file");
@@ -201,8 +206,10 @@ Result<SqliteDb> openReadWrite(const std::string& path) {
 Result<SqliteDb> openReadOnly(const std::string& path) {
   struct stat st = {};
   if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return makeError(ErrorCode::Absent, "no outbox at " + path + ": has sckd run yet?");
-    return makeError(errorCodeFromErrno(errno), "cannot read the outbox " + path + ": " + std::strerror(errno));
+    if (errno == ENOENT)
+      return makeError(ErrorCode::Absent, "no outbox at " + path + ": has sckd run yet?");
+    return makeError(errorCodeFromErrno(errno),
+                     "cannot read the outbox " + path + ": " + std::strerror(errno));
   }
   // With the daemon running, its -wal and -shm exist and a read-only connection shares
   // them. Without them a read-only connection would create both (owned by whoever runs
@@ -225,7 +232,7 @@ Result<SqliteDb> openReadOnly(const std::string& path) {
   if (!appId) return withContext("cannot read the outbox " + path, appId.error());
   if (appId->value_or(0) != kApplicationId) {
     return makeError(ErrorCode::Corrupt, path + " is not an sckd outbox (application_id " +
-                     std::to_string(appId->value_or(0)) + ")");
+                                             std::to_string(appId->value_or(0)) + ")");
   }
   return db;
 }

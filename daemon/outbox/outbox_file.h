@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "daemon/outbox/outbox.h"
 #include "daemon/base/result.h"
+#include "daemon/outbox/outbox.h"
 #include "daemon/outbox/sqlite_handle.h"
 
 namespace sckd::outbox_file {

@@ -38,7 +38,8 @@ Result<SqliteStmt> sqlitePrepare(sqlite3* db, std::string_view sql) {
   // PERSISTENT: these statements live as long as the connection.
   if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &raw, nullptr) != SQLITE_OK) {
-    return makeError(ErrorCode::Storage, sqliteMessage(db) + " (preparing \"" + std::string(sql) + "\")");
+    return makeError(ErrorCode::Storage,
+                     sqliteMessage(db) + " (preparing \"" + std::string(sql) + "\")");
   }
   return SqliteStmt(raw);
 }

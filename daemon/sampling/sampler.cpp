@@ -114,7 +114,8 @@ void Sampler::onTick() {
   for (std::size_t index : due) {
     SensorState& state = sensors_[index];
     if (state.busy) {
-      sensorFailed(state, makeError(ErrorCode::Timeout, "previous measurement still running; skipped this one "
+      sensorFailed(state, makeError(ErrorCode::Timeout,
+                                    "previous measurement still running; skipped this one "
                                     "(interval shorter than the conversion time?)"));
       continue;
     }

@@ -14,9 +14,9 @@
 #include "config/config.h"
 #include "daemon/base/clock.h"
 #include "daemon/base/log.h"
+#include "daemon/base/timers.h"
 #include "daemon/outbox/outbox.h"
 #include "daemon/sampling/scheduler.h"
-#include "daemon/base/timers.h"
 #include "drivers/driver.h"
 
 namespace sckd {

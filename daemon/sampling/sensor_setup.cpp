@@ -9,7 +9,8 @@ Result<Sampler::Sensor> createSensor(const SensorConfig& config, const Clock& cl
   const std::string who = "sensor " + Sampler::describe(config);
   const DriverInfo* info = findDriver(config.driver);
   if (info == nullptr)
-    return makeError(ErrorCode::Unsupported, who + ": driver '" + config.driver + "' is not compiled in");
+    return makeError(ErrorCode::Unsupported,
+                     who + ": driver '" + config.driver + "' is not compiled in");
   // A build without libi2c refuses I2C sensors here, once, rather than failing every reading.
   if (info->onI2cBus) {
     if (Status i2c = requireI2cSupport(info->name); !i2c.ok()) return withContext(who, i2c.error());

@@ -132,7 +132,8 @@ Status MqttClient::setUpHandle() {
   mosq_ = mosquitto_new(settings_.clientId.empty() ? nullptr : settings_.clientId.c_str(),
                         settings_.cleanSession, this);
   if (mosq_ == nullptr) {
-    return makeError(ErrorCode::Internal, std::string("mqtt: cannot create a client: ") + std::strerror(errno));
+    return makeError(ErrorCode::Internal,
+                     std::string("mqtt: cannot create a client: ") + std::strerror(errno));
   }
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   // The publisher owns the in-flight window; the library must not queue behind it.
@@ -152,19 +153,21 @@ Status MqttClient::setUpHandle() {
   }
   if (rc != MOSQ_ERR_SUCCESS) {
     return makeError(ErrorCode::Config, "mqtt: cannot use CA file '" + settings_.caFile +
-                     "': " + mosquitto_strerror(rc));
+                                            "': " + mosquitto_strerror(rc));
   }
   // Peer and host name verification: the library's defaults, stated so nobody turns them off.
   rc = mosquitto_tls_opts_set(mosq_, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
   if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_insecure_set(mosq_, false);
   if (rc != MOSQ_ERR_SUCCESS) {
-    return makeError(ErrorCode::Tls, std::string("mqtt: cannot set TLS options: ") + mosquitto_strerror(rc));
+    return makeError(ErrorCode::Tls,
+                     std::string("mqtt: cannot set TLS options: ") + mosquitto_strerror(rc));
   }
   return {};
 }
 
 Status MqttClient::connect() {
-  if (inLibrary_ > 0) return makeError(ErrorCode::Internal, "mqtt: connect() called from inside a client callback");
+  if (inLibrary_ > 0)
+    return makeError(ErrorCode::Internal, "mqtt: connect() called from inside a client callback");
   // A fresh handle per attempt: QoS 1 messages held from the last session are dropped, so
   // they are never retransmitted under ids the publisher has forgotten.
   connected_ = false;
@@ -333,7 +336,8 @@ Status MqttClient::subscribe(const std::string& pattern, int qos) {
     rc = mosquitto_subscribe(mosq_, nullptr, pattern.c_str(), qos);
   }
   if (rc != MOSQ_ERR_SUCCESS) {
-    return makeError(ErrorCode::Network, "mqtt: subscribe to " + pattern + " failed: " + mosquitto_strerror(rc));
+    return makeError(ErrorCode::Network,
+                     "mqtt: subscribe to " + pattern + " failed: " + mosquitto_strerror(rc));
   }
   return {};
 }

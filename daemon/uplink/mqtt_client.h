@@ -29,9 +29,9 @@ struct MqttSettings {
 class MqttClient {
  public:
   struct Callbacks {
-    std::function<void()> connected;                              // CONNACK accepted
+    std::function<void()> connected;                     // CONNACK accepted
     std::function<void(const Error& why)> disconnected;  // any loss: Refused, Tls, Network...
-    std::function<void(int mid)> published;                       // PUBACK for a QoS 1 publish
+    std::function<void(int mid)> published;              // PUBACK for a QoS 1 publish
     std::function<void(const std::string& topic, std::string_view payload)> message;
   };
 
@@ -94,7 +94,7 @@ class MqttClient {
   std::string refusal_;                  // CONNACK refusal text, reported with the disconnect
   std::optional<Error> pendingFailure_;  // a publish found the socket broken: report it next
   std::string lastLibraryError_;         // the library's last error line, for messages
-  std::string tlsError_;  // the library's certificate/OpenSSL text of this attempt
+  std::string tlsError_;                 // the library's certificate/OpenSSL text of this attempt
 };
 
 }  // namespace sckd

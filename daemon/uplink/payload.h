@@ -9,9 +9,9 @@
 #include <span>
 #include <string>
 
+#include "daemon/base/result.h"
 #include "daemon/outbox/outbox.h"
 #include "daemon/outbox/value_text.h"
-#include "daemon/base/result.h"
 
 namespace sckd {
 

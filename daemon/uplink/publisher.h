@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "daemon/base/clock.h"
-#include "daemon/outbox/outbox.h"
 #include "daemon/base/result.h"
+#include "daemon/outbox/outbox.h"
 
 namespace sckd {
 

@@ -33,9 +33,9 @@ class Session {
   enum class State { Connecting, Connected, WaitingToRetry, Stopped };
 
   struct Handlers {
-    std::function<void()> connected;                    // CONNACK accepted
+    std::function<void()> connected;                     // CONNACK accepted
     std::function<void(const Error& why)> disconnected;  // an attempt failed or the link broke
-    std::function<void(int mid)> published;             // PUBACK for a QoS 1 publish
+    std::function<void(int mid)> published;              // PUBACK for a QoS 1 publish
     std::function<void(const std::string& topic, std::string_view payload)> message;
   };
   struct Options {

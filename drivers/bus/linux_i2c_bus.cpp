@@ -93,12 +93,12 @@ class LinuxI2cBus final : public I2cBus {
     if (bytes.size() > I2C_SMBUS_BLOCK_MAX)
       return makeError(ErrorCode::Io, what + ": block read longer than 32 bytes");
     if (Status s = select(address); !s.ok()) return withContext(what, s.error());
-    const __s32 rc =
-        i2c_smbus_read_i2c_block_data(fd_.get(), reg, static_cast<__u8>(bytes.size()), bytes.data());
+    const __s32 rc = i2c_smbus_read_i2c_block_data(fd_.get(), reg, static_cast<__u8>(bytes.size()),
+                                                   bytes.data());
     if (rc < 0) return failed(what, rc);
     if (static_cast<std::size_t>(rc) < bytes.size()) {
       return makeError(ErrorCode::Io, what + ": short block (" + std::to_string(rc) + " of " +
-                       std::to_string(bytes.size()) + " bytes)");
+                                          std::to_string(bytes.size()) + " bytes)");
     }
     return {};
   }
@@ -120,7 +120,8 @@ class LinuxI2cBus final : public I2cBus {
   Status open() {
     if (fd_) return {};
     fd_.reset(::open(path_.c_str(), O_RDWR | O_CLOEXEC));
-    if (!fd_) return makeError(errorCodeFromErrno(errno), "open " + path_ + ": " + describeErrno(errno));
+    if (!fd_)
+      return makeError(errorCodeFromErrno(errno), "open " + path_ + ": " + describeErrno(errno));
     return {};
   }
 
@@ -132,7 +133,8 @@ class LinuxI2cBus final : public I2cBus {
   Status select(std::uint8_t address) {
     if (Status opened = open(); !opened.ok()) return opened;
     if (ioctl(fd_.get(), I2C_SLAVE, static_cast<unsigned long>(address)) < 0) {
-      return makeError(errorCodeFromErrno(errno), "select " + hex(address) + ": " + describeErrno(errno));
+      return makeError(errorCodeFromErrno(errno),
+                       "select " + hex(address) + ": " + describeErrno(errno));
     }
     return {};
   }
@@ -170,7 +172,9 @@ class LinuxI2cBus final : public I2cBus {
   Status probeReadByte(std::uint8_t) override { return error(); }
 
  private:
-  Error error() const { return makeError(ErrorCode::Unsupported, name_ + " " + std::string(kNotCompiledIn)); }
+  Error error() const {
+    return makeError(ErrorCode::Unsupported, name_ + " " + std::string(kNotCompiledIn));
+  }
   std::string name_;
 };
 
@@ -201,7 +205,8 @@ bool i2cCompiledIn() {
 
 Status requireI2cSupport(std::string_view driverName) {
   if (i2cCompiledIn()) return {};
-  return makeError(ErrorCode::Unsupported, "driver " + std::string(driverName) + " " + std::string(kNotCompiledIn));
+  return makeError(ErrorCode::Unsupported,
+                   "driver " + std::string(driverName) + " " + std::string(kNotCompiledIn));
 }
 
 std::unique_ptr<I2cBuses> makeLinuxI2cBuses(std::string deviceDir) {

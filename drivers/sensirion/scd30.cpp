@@ -64,8 +64,9 @@ class Scd30Driver final : public Driver {
     Result<std::vector<std::uint16_t>> ready = fetch(kDataReady, 1);
     if (!ready.ok()) return ready.error();
     if ((*ready)[0] != 1) {
-      return makeError(ErrorCode::NotReady, "no new measurement yet (data ready " + chip_.hex(kDataReady) +
-                       " = 0; the SCD30 measures every " + std::to_string(interval_) + " s)");
+      return makeError(ErrorCode::NotReady,
+                       "no new measurement yet (data ready " + chip_.hex(kDataReady) +
+                           " = 0; the SCD30 measures every " + std::to_string(interval_) + " s)");
     }
     if (Status s = command(kReadMeasurement); !s.ok()) return s.error();
     std::uint8_t frame[18] = {};
@@ -162,7 +163,7 @@ DriverInfo scd30DriverInfo() {
     // One range cannot say "0, or 700..1400", so the gap is checked here.
     if (pressure != 0 && (pressure < 700 || pressure > 1400)) {
       return makeError(ErrorCode::Config, "pressure_compensation: " + std::to_string(pressure) +
-                       " mbar is out of range: 0 (off) or from 700 to 1400");
+                                              " mbar is out of range: 0 (off) or from 700 to 1400");
     }
     return std::unique_ptr<Driver>(std::make_unique<Scd30Driver>(
         at->bus, at->address, static_cast<std::uint16_t>(optionInt(sensor, "measurement_interval")),

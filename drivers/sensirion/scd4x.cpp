@@ -52,18 +52,18 @@ class Scd4xDriver final : public Driver {
     if (!started_) return makeError(ErrorCode::Internal, "collect() without a started measurement");
     started_ = false;
     if (justStarted_) {
-      return makeError(ErrorCode::Invalid, 
-          "periodic measurement started just now; the first value comes 5 s "
-          "later");
+      return makeError(ErrorCode::Invalid,
+                       "periodic measurement started just now; the first value comes 5 s "
+                       "later");
     }
     std::uint8_t frame[9] = {};
     if (Status s = chip_.read(frame, "read measurement " + chip_.hex(kReadMeasurement)); !s.ok()) {
       // The chip ACKed the command a moment ago: a NACKed read header is its datasheet
       // way of saying the buffer is empty (read out already, next value not due yet).
       if (nacked(s.error())) {
-        return makeError(ErrorCode::NotReady, 
-            "no new measurement yet (the SCD4x updates every 5 s; reading "
-            "more often than that leaves readings without a value)");
+        return makeError(ErrorCode::NotReady,
+                         "no new measurement yet (the SCD4x updates every 5 s; reading "
+                         "more often than that leaves readings without a value)");
       }
       initialised_ = false;
       return s.error();
@@ -112,7 +112,9 @@ Scd4xValues decodeScd4x(std::span<const std::uint8_t, 9> frame) {
     Result<std::uint16_t> raw = sensirion::dataWord(frame, 0);
     if (!raw.ok()) return raw.error();
     if (*raw == 0) return makeError(ErrorCode::Invalid, "0 ppm (no CO2 value)");
-    if (*raw > 40000) return makeError(ErrorCode::Invalid, std::to_string(*raw) + " ppm is outside the SCD4x range");
+    if (*raw > 40000)
+      return makeError(ErrorCode::Invalid,
+                       std::to_string(*raw) + " ppm is outside the SCD4x range");
     return static_cast<double>(*raw);
   };
   auto temperature = [&]() -> Result<double> {

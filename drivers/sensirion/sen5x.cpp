@@ -108,10 +108,11 @@ class Sen5xDriver final : public Driver {
     std::string want(product_);
     for (char& c : want) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (name != want) {
-      return makeError(ErrorCode::Invalid, "product name '" + name + "' is not " + want +
-                       (name.rfind("SEN5", 0) == 0
-                            ? ": use driver: " + toLower(name)
-                            : std::string(": is this an SPS30? use driver: sps30")));
+      return makeError(
+          ErrorCode::Invalid,
+          "product name '" + name + "' is not " + want +
+              (name.rfind("SEN5", 0) == 0 ? ": use driver: " + toLower(name)
+                                          : std::string(": is this an SPS30? use driver: sps30")));
     }
     return {};
   }

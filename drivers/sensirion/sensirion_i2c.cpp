@@ -14,14 +14,16 @@ std::string hex16(std::uint16_t value, HexCase hexCase) {
 
 Result<std::uint16_t> checkedWord(std::span<const std::uint8_t> frame, std::size_t index) {
   const std::uint8_t* w = frame.data() + 3 * index;
-  if (crc8(w[0], w[1]) != w[2]) return makeError(ErrorCode::Crc, "CRC mismatch in word " + std::to_string(index));
+  if (crc8(w[0], w[1]) != w[2])
+    return makeError(ErrorCode::Crc, "CRC mismatch in word " + std::to_string(index));
   return static_cast<std::uint16_t>(w[0] << 8 | w[1]);
 }
 
 Result<std::uint16_t> dataWord(std::span<const std::uint8_t> frame, std::size_t index) {
   Result<std::uint16_t> raw = checkedWord(frame, index);
   if (raw.ok() && *raw == 0xFFFF) {
-    return makeError(ErrorCode::Invalid, "raw 0xffff in word " + std::to_string(index) + " (no data)");
+    return makeError(ErrorCode::Invalid,
+                     "raw 0xffff in word " + std::to_string(index) + " (no data)");
   }
   return raw;
 }
@@ -39,7 +41,8 @@ Result<std::vector<std::uint16_t>> checkedWords(std::span<const std::uint8_t> fr
   auto words = decodeWords(frame, &bad);
   if (!words) {
     if (frame.size() % 3 != 0)
-      return makeError(ErrorCode::Invalid, "frame of " + std::to_string(frame.size()) + " bytes is not whole words");
+      return makeError(ErrorCode::Invalid,
+                       "frame of " + std::to_string(frame.size()) + " bytes is not whole words");
     return makeError(ErrorCode::Crc, "CRC mismatch in word " + std::to_string(bad));
   }
   return *words;
@@ -59,9 +62,10 @@ std::string asciiText(std::span<const std::uint16_t> words) {
 Result<double> inRange(double value, double lo, double hi, std::string_view unit,
                        std::string_view chip) {
   if (value < lo || value > hi) {
-    return makeError(ErrorCode::Invalid, std::to_string(value) + " " + std::string(unit) + " is outside the " +
-                     std::string(chip) + " range " + std::to_string(static_cast<int>(lo)) + ".." +
-                     std::to_string(static_cast<int>(hi)));
+    return makeError(ErrorCode::Invalid, std::to_string(value) + " " + std::string(unit) +
+                                             " is outside the " + std::string(chip) + " range " +
+                                             std::to_string(static_cast<int>(lo)) + ".." +
+                                             std::to_string(static_cast<int>(hi)));
   }
   return value;
 }
@@ -109,7 +113,8 @@ bool crcFailed(const Measurement& m) {
 
 Result<BusAddress> busAddress(const DriverContext& context) {
   const SensorConfig& sensor = context.sensor;
-  if (!sensor.bus || !sensor.address) return makeError(ErrorCode::Config, "needs bus: and address:");
+  if (!sensor.bus || !sensor.address)
+    return makeError(ErrorCode::Config, "needs bus: and address:");
   return BusAddress{context.buses.bus(*sensor.bus), static_cast<std::uint8_t>(*sensor.address)};
 }
 

@@ -5,9 +5,9 @@
 // loses only the quantity it carries.
 
 #include <cstdint>
-#include <optional>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>

@@ -89,9 +89,9 @@ class Sps30Driver final : public Driver {
     if (!flag.ok()) return withContext("read data-ready flag", flag.error());
     if ((*flag)[0] == 0) {
       if (++notReady_ >= kMaxNotReady) phase_ = Phase::NeedInit;
-      return makeError(ErrorCode::NotReady, 
-          "no new data (data-ready flag 0): the SPS30 makes one measurement "
-          "per second");
+      return makeError(ErrorCode::NotReady,
+                       "no new data (data-ready flag 0): the SPS30 makes one measurement "
+                       "per second");
     }
     notReady_ = 0;
 
@@ -132,8 +132,9 @@ class Sps30Driver final : public Driver {
     if (!words.ok()) return withContext("read product type", words.error());
     const std::string type = sensirion::asciiText(*words);
     if (type != kProduct) {
-      return makeError(ErrorCode::Invalid, "product type '" + type + "' is not an SPS30 ('" + kProduct +
-                       "'): is this a SEN5x? use driver: sen50, sen54 or sen55");
+      return makeError(ErrorCode::Invalid,
+                       "product type '" + type + "' is not an SPS30 ('" + kProduct +
+                           "'): is this a SEN5x? use driver: sen50, sen54 or sen55");
     }
     const std::uint16_t interval[2] = {static_cast<std::uint16_t>(cleaningSeconds_ >> 16),
                                        static_cast<std::uint16_t>(cleaningSeconds_ & 0xFFFF)};
@@ -174,11 +175,12 @@ std::vector<Sps30Value> decodeSps30(std::span<const std::uint8_t, kSps30FrameSiz
     if (!std::isfinite(v)) {
       char raw[16];
       std::snprintf(raw, sizeof raw, "0x%08X", static_cast<unsigned>(*bits));
-      values.push_back({0, makeError(ErrorCode::Invalid, std::string("not a number (raw ") + raw + ")")});
+      values.push_back(
+          {0, makeError(ErrorCode::Invalid, std::string("not a number (raw ") + raw + ")")});
     } else if (v < 0 || v > max) {
-      values.push_back({0, makeError(ErrorCode::Invalid, std::to_string(v) +
-                                                         " is outside the measuring range 0.." +
-                                                         std::to_string(static_cast<int>(max)))});
+      values.push_back({0, makeError(ErrorCode::Invalid,
+                                     std::to_string(v) + " is outside the measuring range 0.." +
+                                         std::to_string(static_cast<int>(max)))});
     } else {
       values.push_back({v, std::nullopt});
     }

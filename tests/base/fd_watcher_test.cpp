@@ -23,12 +23,14 @@ TEST(LoopFdWatcher, CallsTheHandlerWhenTheFdIsReadableUntilUnwatched) {
   UniqueFd writer(ends[1]);
   LoopFdWatcher fds(**loop);
   int calls = 0;
-  ASSERT_TRUE(fds.watchReadable(reader.get(), [&] {
-                   char byte;
-                   ASSERT_EQ(::read(reader.get(), &byte, 1), 1);
-                   ++calls;
-                   if (calls == 2) fds.unwatch(reader.get());
-                 }).ok());
+  ASSERT_TRUE(fds.watchReadable(reader.get(),
+                                [&] {
+                                  char byte;
+                                  ASSERT_EQ(::read(reader.get(), &byte, 1), 1);
+                                  ++calls;
+                                  if (calls == 2) fds.unwatch(reader.get());
+                                })
+                  .ok());
   EXPECT_FALSE(fds.watchReadable(reader.get(), [] {}).ok());  // one handler per fd
   ASSERT_EQ(::write(writer.get(), "ab", 2), 2);
   (*loop)->addTimer(MonoClock::now() + 200ms, [&] {

@@ -51,7 +51,8 @@ class BusyAt final : public I2cBus {
   }
   Status probeQuickWrite(std::uint8_t a) override {
     if (a == busy_)
-      return makeError(ErrorCode::Busy, "quick write: select 0x1a: Device or resource busy (a kernel driver ...)");
+      return makeError(ErrorCode::Busy,
+                       "quick write: select 0x1a: Device or resource busy (a kernel driver ...)");
     return inner_.probeQuickWrite(a);
   }
   Status probeReadByte(std::uint8_t a) override { return inner_.probeReadByte(a); }

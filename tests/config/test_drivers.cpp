@@ -39,13 +39,11 @@ const SensorSchemas& testDrivers() {
               option("max", T::Number, "100"), option("period", T::Duration, "60s", 1, 86400),
               option("value", T::Number, "0")}),
       // Two quantities with default ids, two possible addresses: an SHT31 look-alike.
-      driver("thchip", true, {0x44, 0x45},
-             {{"temperature", 55}, {"humidity", 56}},
+      driver("thchip", true, {0x44, 0x45}, {{"temperature", 55}, {"humidity", 56}},
              {option("heater", T::Boolean, "false"), option("gain", T::Number, "1", 0.5, 2),
               option("settle", T::Duration, "")}),
       // A quantity without a default id, and a required option.
-      driver("needy", false, {},
-             {{"co2", 0}, {"temperature", 55}},
+      driver("needy", false, {}, {{"co2", 0}, {"temperature", 55}},
              {option("pin", T::Integer, "", 0, 40, {}, true)}),
   };
   return drivers;

@@ -7,7 +7,8 @@ namespace sckd::testing {
 
 Status SimScd30::onWriteRead(std::span<const std::uint8_t>, std::span<std::uint8_t>) {
   ++writeReadsRefused_;
-  return makeError(ErrorCode::Invalid, "SCD30 does not support a repeated START: write, STOP, then read");
+  return makeError(ErrorCode::Invalid,
+                   "SCD30 does not support a repeated START: write, STOP, then read");
 }
 
 Status SimScd30::onWrite(std::span<const std::uint8_t> bytes) {

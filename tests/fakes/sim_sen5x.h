@@ -33,7 +33,8 @@ class SimSen5x final : public SensirionModuleSim {
   Status onWrite(std::span<const std::uint8_t> bytes) override;
   Status onRead(std::span<std::uint8_t> bytes) override;
   Status onWriteRead(std::span<const std::uint8_t>, std::span<std::uint8_t>) override {
-    return makeError(ErrorCode::Invalid, "SEN5x simulator: a read needs its own transfer after 20 ms");
+    return makeError(ErrorCode::Invalid,
+                     "SEN5x simulator: a read needs its own transfer after 20 ms");
   }
 
  private:

@@ -31,7 +31,8 @@ class SimSps30 final : public SensirionModuleSim {
   Status onRead(std::span<std::uint8_t> bytes) override;
   // Repeated START is not in the datasheet's transfer types.
   Status onWriteRead(std::span<const std::uint8_t>, std::span<std::uint8_t>) override {
-    return makeError(ErrorCode::Invalid, "SPS30 simulator: combined write+read is not a SPS30 transfer");
+    return makeError(ErrorCode::Invalid,
+                     "SPS30 simulator: combined write+read is not a SPS30 transfer");
   }
 
  private:

@@ -15,8 +15,8 @@
 #include <memory>
 #include <string>
 
-#include "daemon/cli/cli.h"
 #include "daemon/base/clock.h"
+#include "daemon/cli/cli.h"
 #include "tests/fakes/fake_i2c_bus.h"
 #include "tests/fakes/sim_bme280.h"
 #include "tests/fakes/sim_scd30.h"

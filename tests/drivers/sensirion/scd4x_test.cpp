@@ -176,8 +176,8 @@ TEST_F(Scd4xTest, NothingAtTheAddress) {
 }
 
 TEST(Scd4xConfig, ValidatesAndRejects) {
-  Result<Config> c =
-      parseConfig(kConfigHead + "  - driver: scd41\n    ids: {co2: 300}\n", "/etc/sckd.yaml", driverSchemas());
+  Result<Config> c = parseConfig(kConfigHead + "  - driver: scd41\n    ids: {co2: 300}\n",
+                                 "/etc/sckd.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(*c->sensors[0].address, 0x62);
   EXPECT_EQ(c->sensors[0].ids.at("co2"), 300);

@@ -226,8 +226,8 @@ TEST(Sps30Config, RejectsWrongAddressAndBadInterval) {
   EXPECT_TRUE(configRejects("  - driver: sps30\n    address: 0x68\n", "sensors[0].address"));
   EXPECT_TRUE(configRejects("  - driver: sps30\n    fan_cleaning_interval: -1\n",
                             "sensors[0].fan_cleaning_interval"));
-  Result<Config> c =
-      parseConfig(kConfigHead + "  - driver: sps30\n    ids: {pm2_5: 87}\n", "t.yaml", driverSchemas());
+  Result<Config> c = parseConfig(kConfigHead + "  - driver: sps30\n    ids: {pm2_5: 87}\n",
+                                 "t.yaml", driverSchemas());
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->sensors[0].ids.at("pm2_5"), 87);
 }
