@@ -17,7 +17,7 @@ constexpr std::uint16_t kReadMeasurement = 0x0300;
 constexpr std::uint16_t kFirmwareVersion = 0xD100;
 
 bool timedOut(const Error& e) {
-  return e.message.find("timed out") != std::string::npos;
+  return e.code == ErrorCode::Timeout;
 }
 
 // Float `index` (0..2) of the frame, from words 2*index and 2*index+1.

@@ -15,7 +15,7 @@ constexpr std::uint16_t kReadMeasurement = 0xEC05;
 constexpr Millis kExecution(1);
 
 bool nacked(const Error& e) {
-  return e.message.find("Remote I/O error") != std::string::npos;
+  return e.code == ErrorCode::Absent;  // i2c-dev: EREMOTEIO or ENXIO, no ACK
 }
 
 class Scd4xDriver final : public Driver {
@@ -52,7 +52,7 @@ class Scd4xDriver final : public Driver {
     if (!started_) return makeError(ErrorCode::Internal, "collect() without a started measurement");
     started_ = false;
     if (justStarted_) {
-      return makeError(ErrorCode::Invalid,
+      return makeError(ErrorCode::NotReady,
                        "periodic measurement started just now; the first value comes 5 s "
                        "later");
     }

@@ -49,10 +49,17 @@ inline ::testing::AssertionResult configRejects(const std::string& entry,
 }
 
 // The assertions the drivers' fault-path tests share. `m` (a measurement, a start, a
-// create) failed, its message containing `fragment`:
+// create) failed with `code`; `fragment`, when given, is a hint the user must see in the
+// message (the chip to use instead, the command that failed).
 template <typename T>
-::testing::AssertionResult failsWith(const Result<T>& m, std::string_view fragment) {
+::testing::AssertionResult failsWith(const Result<T>& m, ErrorCode code,
+                                     std::string_view fragment = {}) {
   if (m.ok()) return ::testing::AssertionFailure() << "succeeded, expected an error";
+  if (m.error().code != code) {
+    return ::testing::AssertionFailure()
+           << "code " << errorCodeName(m.error().code) << ", expected " << errorCodeName(code)
+           << ": " << m.error().message;
+  }
   if (m.error().message.find(fragment) == std::string::npos) {
     return ::testing::AssertionFailure()
            << "'" << m.error().message << "' does not contain '" << fragment << "'";
@@ -60,22 +67,32 @@ template <typename T>
   return ::testing::AssertionSuccess();
 }
 
-// `m` succeeded with samples of exactly `quantities` (in that order) and failures whose
-// messages are exactly `failures`.
+// A quantity that failed within a measurement: its code, and its name, which the message
+// starts with ("temperature: ...") so the user knows which value is missing.
+struct QuantityFailure {
+  ErrorCode code;
+  std::string quantity;
+  bool operator==(const QuantityFailure&) const = default;
+};
+
+// `m` succeeded with samples of exactly `quantities` (in that order) and exactly `failures`.
 inline ::testing::AssertionResult measuredExactly(const Result<Measurement>& m,
                                                   std::vector<std::size_t> quantities,
-                                                  std::vector<std::string> failures = {}) {
+                                                  std::vector<QuantityFailure> failures = {}) {
   if (!m.ok()) return ::testing::AssertionFailure() << "failed: " << m.error().message;
   std::vector<std::size_t> gotQuantities;
   for (const Sample& s : m->samples) gotQuantities.push_back(s.quantity);
-  std::vector<std::string> gotFailures;
-  for (const Error& e : m->failures) gotFailures.push_back(e.message);
+  std::vector<QuantityFailure> gotFailures;
+  for (const Error& e : m->failures) {
+    gotFailures.push_back({e.code, e.message.substr(0, e.message.find(':'))});
+  }
   if (gotQuantities != quantities || gotFailures != failures) {
     ::testing::AssertionResult out = ::testing::AssertionFailure();
     out << "samples of quantities";
     for (std::size_t q : gotQuantities) out << " " << q;
     out << "; failures:";
-    for (const std::string& f : gotFailures) out << " '" << f << "'";
+    for (const Error& e : m->failures)
+      out << " [" << errorCodeName(e.code) << "] '" << e.message << "'";
     return out;
   }
   return ::testing::AssertionSuccess();

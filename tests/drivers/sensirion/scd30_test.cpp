@@ -85,7 +85,7 @@ TEST_F(Scd30Test, SimulatorRefusesRepeatedStart) {
   std::uint8_t in[3] = {};
   const std::uint8_t out[2] = {0x02, 0x02};
   Status s = bus().writeRead(0x61, out, in);
-  ASSERT_TRUE(failsWith(s, "repeated START"));
+  ASSERT_TRUE(failsWith(s, ErrorCode::Invalid, "repeated START"));
 }
 
 TEST_F(Scd30Test, KnownFrameFromTheInterfaceDescription) {
@@ -103,7 +103,7 @@ TEST_F(Scd30Test, NotReadyIsAFailedReadingNotAnOldValue) {
   auto d = running();
   ASSERT_TRUE(measure(*d).ok());
   Result<Measurement> m = measure(*d);  // no time passed: no new value
-  ASSERT_TRUE(failsWith(m, "no new measurement yet"));
+  ASSERT_TRUE(failsWith(m, ErrorCode::NotReady));
   EXPECT_EQ(bus().transcript().back(), "r 0x61: 3");  // did not read the measurement
   clock_.advance(seconds(2));
   EXPECT_TRUE(measure(*d).ok());
@@ -114,7 +114,7 @@ TEST_F(Scd30Test, UnpluggedThenBackIsReconfigured) {
   bus().inject(0x61, BusFault::Nack);
   Result<Measurement> m = measure(*d);
   ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.error().message, "command 0x0202: write: Remote I/O error");
+  EXPECT_EQ(m.error().code, ErrorCode::Absent);
   bus().inject(0x61, BusFault::None);
   sim_->powerCycle();
   bus().clearTranscript();
@@ -128,7 +128,7 @@ TEST_F(Scd30Test, ClockStretchTimeoutFailsOnlyThatReading) {
   auto d = running();
   bus().inject(0x61, BusFault::Timeout, 1);
   Result<Measurement> m = measure(*d);
-  ASSERT_TRUE(failsWith(m, "Connection timed out"));
+  ASSERT_TRUE(failsWith(m, ErrorCode::Timeout));
   bus().clearTranscript();
   m = measure(*d);
   ASSERT_TRUE(m.ok()) << m.error().message;
@@ -154,7 +154,7 @@ TEST_F(Scd30Test, BadCrcLosesOnlyTheQuantityOfThatWord) {
   EXPECT_EQ(m->samples[0].quantity, 0u);
   EXPECT_EQ(m->samples[1].quantity, 2u);
   ASSERT_EQ(m->failures.size(), 1u);
-  EXPECT_EQ(m->failures[0].message, "temperature: CRC mismatch in word 3");
+  EXPECT_EQ(m->failures[0].code, ErrorCode::Crc);
   clock_.advance(seconds(2));
   bus().clearTranscript();
   m = measure(*d);
@@ -188,14 +188,14 @@ TEST_F(Scd30Test, NotAnScd30FailsAtInit) {
   sim_->setNotScd30(true);
   auto d = make();
   Result<Measurement> m = measure(*d);
-  ASSERT_TRUE(failsWith(m, "is this an SCD30?"));
+  ASSERT_TRUE(failsWith(m, ErrorCode::Absent, "is this an SCD30?"));
   EXPECT_FALSE(sim_->measuring());
 }
 
 TEST_F(Scd30Test, PressureGapIsRejectedAtCreate) {
   SensorConfig c = scd30Config(2, 500);
   auto d = findDriver("scd30")->create(DriverContext{c, clock_, buses_});
-  ASSERT_TRUE(failsWith(d, "pressure_compensation: 500 mbar"));
+  ASSERT_TRUE(failsWith(d, ErrorCode::Config, "pressure_compensation: 500 mbar"));
 }
 
 TEST(Scd30Config, ValidatesAndRejects) {
