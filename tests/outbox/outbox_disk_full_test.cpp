@@ -42,18 +42,21 @@ std::string diskFullScenario(const std::string& path, const std::function<bool()
   if (!fill()) return "could not fill the disk";
   std::vector<NewReading> failedTick;
   std::string message;
+  ErrorCode code = ErrorCode::Internal;
   for (int t = 100; t < 5000 && message.empty(); ++t) {
     const auto tick = bigTick(t);
     if (auto ok = outbox.commit(tick); ok) {
       stored.insert(stored.end(), tick.begin(), tick.end());
     } else {
       message = ok.error().message;
+      code = ok.error().code;
       failedTick = tick;
     }
   }
   if (message.empty()) return "the disk never filled up";
   std::fprintf(stderr, "commit failed as expected: %s\n", message.c_str());
-  const bool clear = message.rfind("disk full: ", 0) == 0 || message.rfind("I/O error: ", 0) == 0;
+  // A full disk is Full; RLIMIT_FSIZE surfaces from SQLite as an I/O error.
+  const bool clear = code == ErrorCode::Full || code == ErrorCode::Io;
   if (!clear || message.find(path) == std::string::npos ||
       message.find("kept in memory") == std::string::npos) {
     return "unclear message: " + message;

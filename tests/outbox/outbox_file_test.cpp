@@ -128,6 +128,7 @@ TEST(OutboxFile, ReadStatsOfAMissingFileSaysSo) {
   const std::string path = dir.file("outbox.db");
   auto stats = Outbox::readStats(path);
   ASSERT_FALSE(stats.ok());
+  EXPECT_EQ(stats.error().code, ErrorCode::Absent);
   EXPECT_EQ(stats.error().message, "no outbox at " + path + ": has sckd run yet?");
   EXPECT_TRUE(dir.entries().empty());
 }

@@ -35,6 +35,7 @@ TEST(SensorSetup, AnI2cDriverInABuildWithoutI2cSaysSoAndHowToFixIt) {
   testing::FakeI2cBuses buses;
   Result<Sampler::Sensor> sensor = createSensor(config, clock, buses);
   ASSERT_FALSE(sensor.ok());
+  EXPECT_EQ(sensor.error().code, ErrorCode::Unsupported);
   EXPECT_THAT(sensor.error().message, HasSubstr("indoor"));
   EXPECT_THAT(sensor.error().message, HasSubstr("driver " + config.driver +
                                                 " needs I2C support, which is not compiled in "

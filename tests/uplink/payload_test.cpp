@@ -78,8 +78,8 @@ TEST(FormatValue, RejectsWhatIsNotAMeasurement) {
     ASSERT_FALSE(r.ok()) << v;
     EXPECT_FALSE(r.error().message.empty());
   }
-  EXPECT_NE(formatValue(std::nan(""), 1).error().message.find("NaN"), std::string::npos);
-  EXPECT_NE(formatValue(1e20, 1).error().message.find("range"), std::string::npos);
+  EXPECT_EQ(formatValue(std::nan(""), 1).error().code, ErrorCode::Invalid);
+  EXPECT_EQ(formatValue(1e20, 1).error().code, ErrorCode::Invalid);
 }
 
 TEST(FormatRecordedAt, UtcWholeSeconds) {
