@@ -93,10 +93,20 @@ int Daemon::start(Config config) {
 }
 
 Status Daemon::openOutbox(const Config& config) {
+  // One daemon per outbox: refused here, before anything reads or writes the file. A
+  // reload that only changes max_size keeps the lock it holds (a second flock from this
+  // very process would be refused).
+  std::optional<InstanceLock> lock;
+  if (!lock_ || lock_->outboxPath() != config.outbox.path) {
+    Result<InstanceLock> acquired = InstanceLock::acquire(config.outbox.path);
+    if (!acquired.ok()) return acquired.error();
+    lock = std::move(*acquired);
+  }
   Result<std::unique_ptr<Outbox>> outbox = Outbox::open(config.outbox.path, config.outbox.maxSize);
   if (!outbox.ok())
     return withContext("cannot open the outbox " + config.outbox.path, outbox.error());
   outbox_ = std::move(*outbox);
+  if (lock) lock_ = std::move(lock);
   if (Result<OutboxStats> stats = outbox_->stats(); stats.ok()) {
     lastDeliveryAt_ = stats->lastDeliveryAt;
   }

@@ -12,6 +12,7 @@
 #include "daemon/base/event_loop.h"
 #include "daemon/base/fd_watcher.h"
 #include "daemon/base/timers.h"
+#include "daemon/outbox/instance_lock.h"
 #include "daemon/outbox/outbox.h"
 #include "daemon/sampling/hardware.h"
 #include "daemon/sampling/sampler.h"
@@ -61,6 +62,7 @@ class Daemon {
   std::unique_ptr<LoopTimers> timers_;
   std::unique_ptr<LoopFdWatcher> fds_;  // for drivers driven by a device fd
   std::unique_ptr<I2cBuses> buses_;     // before the pipeline: its drivers hold references
+  std::optional<InstanceLock> lock_;    // held before the outbox is touched, released after
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<Pipeline> pipeline_;
   std::optional<std::int64_t> lastDeliveryAt_;  // Unix seconds, from the outbox at start
