@@ -26,9 +26,14 @@ std::string Diagnostics::joined() const {
     return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.column < b.pos.column;
   });
   std::string out;
-  for (const Problem& p : sorted) {
+  const std::size_t shown = std::min(sorted.size(), kMaxShown);
+  for (std::size_t i = 0; i < shown; ++i) {
     if (!out.empty()) out += '\n';
-    out += p.line;
+    out += sorted[i].line;
+  }
+  if (sorted.size() > shown) {
+    out += "\n" + file_ + ": ... and " + std::to_string(sorted.size() - shown) +
+           " more problems (is this the right file?)";
   }
   return out;
 }

@@ -20,8 +20,10 @@ class Diagnostics {
   explicit Diagnostics(std::string file) : file_(std::move(file)) {}
   void add(SourcePos pos, std::string_view path, std::string_view what);
   bool empty() const { return problems_.empty(); }
-  // All lines in file order, joined by '\n'.
+  // The first kMaxShown lines in file order, joined by '\n', then "... and N more
+  // problems" when there were more: the wrong file given by mistake stays readable.
   std::string joined() const;
+  static constexpr std::size_t kMaxShown = 40;
 
  private:
   struct Problem {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -180,6 +181,17 @@ TEST(Config, AFileFarLargerThanAnyConfigIsRefusedInOneLine) {
   EXPECT_EQ(r.error().code, ErrorCode::Invalid);
   EXPECT_EQ(r.error().message.find('\n'), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("1 MiB"), std::string::npos) << r.error().message;
+}
+
+TEST(Config, AFileOfManyMistakesShowsTheFirstFortyAndCountsTheRest) {
+  std::string text = "platform:\n  token: \"abc123\"\nsensors:\n  - driver: sim\n    id: 55\n";
+  for (int i = 0; i < 500; ++i) text += "unknown_key_" + std::to_string(i) + ": 1\n";
+  std::string e = errorOf(text);
+  const auto lines = std::count(e.begin(), e.end(), '\n') + 1;
+  EXPECT_EQ(lines, 41) << e;
+  EXPECT_NE(e.find("unknown_key_0"), std::string::npos);
+  EXPECT_EQ(e.find("unknown_key_40:"), std::string::npos);
+  EXPECT_NE(e.find("... and 460 more problems"), std::string::npos) << e.substr(e.rfind('\n'));
 }
 
 TEST(Config, AllErrorsAreReportedAtOnceInFileOrder) {
