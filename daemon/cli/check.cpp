@@ -11,6 +11,7 @@
 #include "daemon/base/clock.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_file.h"
 #include "daemon/outbox/outbox.h"
 #include "daemon/sampling/sampler.h"
 #include "daemon/sampling/sensor_setup.h"
@@ -196,7 +197,7 @@ bool checkBroker(const PlatformConfig& platform, const Clock& clock) {
 }  // namespace
 
 int checkCommand(const CheckOptions& options, const Hardware& hardware) {
-  Result<Config> config = loadConfig(options.configPath, driverSchemas());
+  Result<Config> config = loadCommandConfig(options.configPath);
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", config.error().message.c_str());
     return 1;

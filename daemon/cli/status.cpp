@@ -6,9 +6,9 @@
 #include "config/config.h"
 #include "daemon/base/clock.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_file.h"
 #include "daemon/outbox/outbox.h"
 #include "daemon/uplink/payload.h"
-#include "drivers/driver.h"
 
 namespace sckd {
 namespace {
@@ -42,7 +42,7 @@ nlohmann::json timeOrNull(std::optional<std::int64_t> t) {
 }  // namespace
 
 int statusCommand(const StatusOptions& options) {
-  Result<Config> config = loadConfig(options.configPath, driverSchemas());
+  Result<Config> config = loadCommandConfig(options.configPath);
   if (!config.ok()) {
     std::fprintf(stderr, "sckd status: the config is invalid, so the outbox path is unknown:\n%s\n",
                  config.error().message.c_str());

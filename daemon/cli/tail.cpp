@@ -12,9 +12,9 @@
 #include "daemon/base/event_loop.h"
 #include "daemon/base/log.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_file.h"
 #include "daemon/uplink/sensor_catalog.h"
 #include "daemon/uplink/session.h"
-#include "drivers/driver.h"
 
 namespace sckd {
 namespace {
@@ -34,7 +34,8 @@ void printMessage(const std::string& topic, std::string_view payload, bool showD
                  static_cast<int>(std::min<std::size_t>(payload.size(), 200)), payload.data());
     return;
   }
-  const std::string device = tokenOf(topic);
+  // Another device's token is its only credential: shown masked, like our own in logs.
+  const std::string device = log::maskSecret(tokenOf(topic));
   for (const auto& entry : doc["data"]) {
     if (!entry.is_object()) continue;
     std::string at = entry.contains("recorded_at") && entry["recorded_at"].is_string()
@@ -73,13 +74,13 @@ void printMessage(const std::string& topic, std::string_view payload, bool showD
 
 int tailCommand(const TailOptions& options) {
   std::signal(SIGPIPE, SIG_IGN);
-  Result<Config> config = loadConfig(options.configPath, driverSchemas());
+  Result<Config> config = loadCommandConfig(options.configPath);
   if (!config.ok()) {
     std::fprintf(stderr, "%s\n", config.error().message.c_str());
     return 1;
   }
   const std::string token = options.token.value_or(config->platform.token);
-  std::string topic = options.all ? "device/sck/+/readings" : "device/sck/" + token + "/readings";
+  std::string topic = options.all ? readingsTopic("+") : readingsTopic(token);
   if (options.shareGroup) topic = "$share/" + *options.shareGroup + "/" + topic;
   if (!options.all) log::setSecret(token);
 

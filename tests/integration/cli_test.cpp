@@ -3,8 +3,12 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/rig.h"
@@ -142,6 +146,32 @@ TEST_F(Cli, SckdConfigEnvironmentVariableIsTheDefaultConfig) {
   Outcome bare = run({}, {"SCKD_CONFIG=" + dir_.file("missing.yaml")});
   EXPECT_EQ(bare.exitCode, 1);
   EXPECT_NE(bare.err.find("missing.yaml"), std::string::npos) << bare.err;
+}
+
+// /etc/sckd.yaml is 0640 root:sckd: a user outside group sckd is told what to do, not
+// that the config is invalid.
+TEST_F(Cli, AUserWhoCannotReadTheConfigIsToldToUseSudo) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run sckd as another user (setpriv)";
+  if (::access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/setpriv here";
+  useSimConfig();
+  ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(configPath().c_str(), 0640), 0);
+  const char* bin = std::getenv("SCKD_BIN");
+  ASSERT_NE(bin, nullptr);
+  for (const std::string command : {"status", "check"}) {
+    const std::string errFile = dir_.file(command + ".err");
+    const std::string line = "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups " +
+                             std::string(bin) + " " + command + " --config " + configPath() +
+                             " >/dev/null 2>" + errFile;
+    const int status = std::system(line.c_str());
+    ASSERT_TRUE(WIFEXITED(status)) << line;
+    EXPECT_EQ(WEXITSTATUS(status), 1) << line;
+    std::ifstream in(errFile);
+    const std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(err.find("permission denied: run with sudo or as a member of group sckd"),
+              std::string::npos)
+        << command << ": " << err;
+  }
 }
 
 }  // namespace

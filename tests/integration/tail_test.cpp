@@ -110,5 +110,40 @@ TEST_F(Tail, SharedTailsSplitTheStream) {
   }
 }
 
+// --all shows every device's readings; another device's token is its only credential, so
+// it is masked to its first two characters like sckd's own, in text and in JSON.
+TEST_F(Tail, AllMasksEveryDevicesToken) {
+  config_.sensors.push_back({.id = 143, .name = "gamma"});
+  ASSERT_NO_FATAL_FAILURE(writeConfig());
+  auto text = spawnSckd({"tail", "--all", "--config", configPath()});
+  auto json = spawnSckd({"tail", "--all", "--json", "--config", configPath()});
+  ASSERT_NE(text, nullptr);
+  ASSERT_NE(json, nullptr);
+  sleepFor(1500ms);
+  auto sckd = startSckd();
+  ASSERT_NE(sckd, nullptr);
+  ASSERT_TRUE(sub_->waitForCount(3, 10s)) << sckd->log();
+  sleepFor(1s);
+  sckd->kill(SIGTERM);
+  ASSERT_TRUE(sckd->waitExit(3s).has_value());
+  sleepFor(500ms);
+  ASSERT_NO_FATAL_FAILURE(stop(*text, SIGINT));
+  ASSERT_NO_FATAL_FAILURE(stop(*json, SIGINT));
+
+  const std::string masked = config_.token.substr(0, 2) + "****";
+  EXPECT_NE(text->output().find(masked), std::string::npos) << text->output();
+  EXPECT_EQ(text->output().find(config_.token), std::string::npos) << text->output();
+  EXPECT_EQ(json->output().find(config_.token), std::string::npos) << json->output();
+  std::istringstream lines(json->output());
+  std::string line;
+  int seen = 0;
+  while (std::getline(lines, line)) {
+    if (line.find("\"device\"") == std::string::npos) continue;
+    EXPECT_NE(line.find("\"device\":\"" + masked + "\""), std::string::npos) << line;
+    ++seen;
+  }
+  EXPECT_GT(seen, 0) << json->output();
+}
+
 }  // namespace
 }  // namespace sckd::testing
