@@ -5,6 +5,7 @@ namespace sckd {
 Delivery::Delivery(EventLoop& loop, const Clock& clock, const MqttSettings& settings,
                    std::string topic, Publisher& publisher)
     : loop_(loop),
+      clock_(clock),
       topic_(std::move(topic)),
       publisher_(publisher),
       session_(loop, clock, settings,
@@ -25,7 +26,10 @@ Delivery::Delivery(EventLoop& loop, const Clock& clock, const MqttSettings& sett
                          pump();  // a PUBACK frees a slot in the in-flight window
                        },
                    .message = nullptr,
-               }) {}
+               }),
+      // The keepalive is the user's word for how soon a dead link must be noticed; a
+      // PUBACK normally comes within a second, even behind a slow uplink.
+      ackTimeout_(Seconds(std::max(settings.keepaliveSeconds, 5))) {}
 
 Delivery::~Delivery() {
   stop();
@@ -44,7 +48,30 @@ void Delivery::start() {
 
 void Delivery::cancelPump() {
   loop_.cancelTimer(pumpTimer_);
-  pumpTimer_ = 0;
+  loop_.cancelTimer(ackTimer_);
+  pumpTimer_ = ackTimer_ = 0;
+}
+
+void Delivery::watchAcks() {
+  loop_.cancelTimer(ackTimer_);
+  ackTimer_ = 0;
+  const std::optional<MonoTime> since = publisher_.awaitingAckSince();
+  if (!since) return;
+  ackTimer_ = loop_.addTimer(*since + ackTimeout_, [this] {
+    ackTimer_ = 0;
+    const std::optional<MonoTime> still = publisher_.awaitingAckSince();
+    if (!still) return;
+    if (*still + ackTimeout_ > clock_.monotonic()) {
+      watchAcks();  // a PUBACK came meanwhile: wait from there
+      return;
+    }
+    session_.drop(
+        makeError(ErrorCode::Timeout,
+                  "no PUBACK from the broker for " +
+                      std::to_string(std::chrono::duration_cast<Seconds>(ackTimeout_).count()) +
+                      " s with " + std::to_string(publisher_.inFlightMessages()) +
+                      " messages in flight; reconnecting to send them again"));
+  });
 }
 
 void Delivery::pump() {
@@ -52,6 +79,7 @@ void Delivery::pump() {
   cancelPump();
   std::optional<MonoTime> again = publisher_.pump(
       [this](std::string_view payload) { return session_.publish(topic_, payload); });
+  watchAcks();
   if (again) {
     pumpTimer_ = loop_.addTimer(*again, [this] {
       pumpTimer_ = 0;

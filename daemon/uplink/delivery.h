@@ -1,7 +1,10 @@
 #pragma once
 // `sckd run`'s use of the session: the outbox goes out through it. Publishes as much as the
 // publisher allows whenever the connection comes up, a PUBACK frees a slot in the
-// in-flight window, pacing allows the next message or new rows were committed.
+// in-flight window, pacing allows the next message or new rows were committed. A broker
+// that keeps the connection up but acknowledges nothing for a keepalive interval while
+// messages are in flight has the session dropped and redone: everything unacknowledged
+// goes again on the new connection.
 
 #include <memory>
 
@@ -32,12 +35,16 @@ class Delivery {
  private:
   void pump();
   void cancelPump();
+  void watchAcks();  // (re)arms the timer that notices PUBACKs that never come
 
   EventLoop& loop_;
+  const Clock& clock_;
   std::string topic_;
   Publisher& publisher_;
   Session session_;
   EventLoop::TimerId pumpTimer_ = 0;
+  EventLoop::TimerId ackTimer_ = 0;
+  Millis ackTimeout_;
 };
 
 }  // namespace sckd

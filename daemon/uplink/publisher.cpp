@@ -74,6 +74,7 @@ std::optional<MonoTime> Publisher::pump(const SendFn& send) {
       return std::nullopt;
     }
     if (!up_) return std::nullopt;  // the send itself reported the connection gone
+    if (inFlight_.empty()) ackWaitStart_ = now;
     inFlight_[*mid] = InFlight{msg->firstRowId, msg->lastRowId, msg->readings};
     cursor_ = msg->lastRowId;
     cacheStart_ += msg->readings;
@@ -90,6 +91,7 @@ void Publisher::acknowledged(int mid) {
   if (it == inFlight_.end()) return;  // a late PUBACK from an earlier connection
   const InFlight done = it->second;
   inFlight_.erase(it);
+  ackWaitStart_ = clock_.monotonic();  // progress: the broker answers
   const WallTime now = clock_.wall();
   Status ok = outbox_.acknowledge(done.firstRowId, done.lastRowId, toUnixSeconds(now));
   if (!ok.ok()) {

@@ -46,6 +46,11 @@ class Publisher {
   void acknowledged(int mid);
 
   std::uint64_t inFlightMessages() const { return inFlight_.size(); }
+  // Since when messages have been in flight with no PUBACK arriving (the later of the
+  // first send into an empty window and the last PUBACK); nothing when none is in flight.
+  std::optional<MonoTime> awaitingAckSince() const {
+    return inFlight_.empty() ? std::nullopt : std::optional<MonoTime>(ackWaitStart_);
+  }
   std::uint64_t messagesAcknowledged() const { return acknowledgedMessages_; }
   std::uint64_t readingsAcknowledged() const { return acknowledgedReadings_; }
   std::optional<WallTime> lastDelivery() const { return lastDelivery_; }
@@ -70,6 +75,7 @@ class Publisher {
   std::vector<StoredReading> cache_;
   std::size_t cacheStart_ = 0;
   MonoTime nextSendAllowed_{};
+  MonoTime ackWaitStart_{};
   std::uint64_t acknowledgedMessages_ = 0;
   std::uint64_t acknowledgedReadings_ = 0;
   std::optional<WallTime> lastDelivery_;

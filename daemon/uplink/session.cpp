@@ -71,6 +71,14 @@ void Session::stop() {
   state_ = State::Stopped;
 }
 
+void Session::drop(const Error& why) {
+  if (!client_ || (state_ != State::Connected && state_ != State::Connecting)) return;
+  client_->disconnect();  // quiet: the library reports nothing for it
+  if (watchedFd_ >= 0) loop_.unwatch(watchedFd_);
+  watchedFd_ = -1;
+  onDisconnected(why);
+}
+
 Result<int> Session::publish(const std::string& topic, std::string_view payload) {
   if (state_ != State::Connected || !client_) {
     return makeError(ErrorCode::Network, "mqtt: not connected");

@@ -56,6 +56,10 @@ class Session {
   Status start();
   // Sends a clean DISCONNECT; no reconnect and no handler calls afterwards.
   void stop();
+  // Gives up on the current connection or attempt as if the broker had dropped it: the
+  // owner's disconnected handler runs with `why`, and the session reconnects after the
+  // backoff (a broker that keeps the link up but never acknowledges a message).
+  void drop(const Error& why);
 
   // While connected: QoS 1, retain off. Returns the message id published() will report.
   Result<int> publish(const std::string& topic, std::string_view payload);

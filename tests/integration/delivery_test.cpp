@@ -94,5 +94,30 @@ TEST_F(Delivery, ConnectionCutBeforePubackLosesNothing) {
   expectPlatformFormat(kIds);
 }
 
+// A broker that keeps the connection up (PINGRESP flows) but never acknowledges a PUBLISH:
+// sampling goes on, the session is dropped and redone after a keepalive interval without
+// a PUBACK, and everything goes again on the new connection.
+TEST_F(Delivery, ABrokerThatNeverAcknowledgesIsLeftAndEverythingResent) {
+  auto proxy = TcpProxy::start(broker_->port());
+  ASSERT_NE(proxy, nullptr);
+  proxy->swallowPublishes(1);  // the first connection: every PUBLISH vanishes
+  config_.port = proxy->port();
+  config_.keepaliveSeconds = 5;
+  ASSERT_NO_FATAL_FAILURE(writeConfig());
+  const std::int64_t t0 = unixNow();
+  auto sckd = startSckd();
+  ASSERT_NE(sckd, nullptr);
+  for (int i = 0; i < 200 && proxy->publishesSeen() == 0; ++i) sleepFor(50ms);
+  ASSERT_GT(proxy->publishesSeen(), 0) << sckd->log();
+  EXPECT_EQ(sub_->count(), 0u);  // swallowed: nothing reached the broker yet
+  // Dropped after 5 s without a PUBACK, reconnected after the 1 s backoff, all resent.
+  const std::int64_t t1 = t0 + 8;
+  EXPECT_TRUE(waitForSeconds(kIds, t0 + 2, t1, 20s)) << describeMissing(kIds, t0 + 2, t1);
+  EXPECT_GE(proxy->connectionsAccepted(), 2);
+  EXPECT_NE(sckd->log().find("no PUBACK from the broker"), std::string::npos) << sckd->log();
+  EXPECT_TRUE(sckd->running()) << sckd->log();
+  expectPlatformFormat(kIds);
+}
+
 }  // namespace
 }  // namespace sckd::testing

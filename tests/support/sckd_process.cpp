@@ -24,6 +24,7 @@ std::string SckdConfig::toYaml() const {
     << "  port: " << port << "\n"
     << "  tls: " << (tls ? "true" : "false") << "\n";
   if (!caFile.empty()) y << "  ca_file: " << caFile << "\n";
+  if (keepaliveSeconds > 0) y << "  keepalive: " << keepaliveSeconds << "s\n";
   y << "publish:\n  max_messages_per_second: " << maxMessagesPerSecond << "\n";
   if (maxReadingsPerMessage > 0) {
     y << "  max_readings_per_message: " << maxReadingsPerMessage << "\n";

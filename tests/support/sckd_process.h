@@ -27,7 +27,8 @@ struct SckdConfig {
   std::string host = "127.0.0.1";
   int port = 0;
   bool tls = false;
-  std::string caFile;  // only written when non-empty
+  std::string caFile;        // only written when non-empty
+  int keepaliveSeconds = 0;  // 0: not written (the daemon's default, 60 s)
   std::string outboxPath;
   int maxMessagesPerSecond = 0;
   int maxReadingsPerMessage = 0;  // 0: not written (the daemon's default)

@@ -21,6 +21,7 @@ struct TcpProxy::Conn {
   std::string fromClient;  // bytes not yet forwarded (an incomplete packet)
   std::string fromBroker;
   int protocolLevel = 4;  // from CONNECT; 5 means PUBLISH carries properties
+  bool swallow = false;   // drop every client PUBLISH: a broker that never answers them
   bool closed = false;
   ~Conn() {
     if (client >= 0) ::close(client);
@@ -180,6 +181,10 @@ void TcpProxy::acceptOne() {
   const int client = ::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC);
   if (client < 0) return;
   auto c = std::make_unique<Conn>();
+  if (int armed = swallowArmed_.load();
+      armed > 0 && swallowArmed_.compare_exchange_strong(armed, armed - 1)) {
+    c->swallow = true;
+  }
   c->client = client;
   c->broker = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr = loopback(upstreamPort_);
@@ -202,6 +207,10 @@ bool TcpProxy::pump(Conn& c, bool fromClient) {
     const int type = static_cast<unsigned char>(pkt[0]) >> 4;
     if (fromClient && type == 1 && pkt.size() > headerLen + 6) {
       c.protocolLevel = static_cast<unsigned char>(pkt[headerLen + 6]);
+    }
+    if (fromClient && type == 3 && c.swallow) {
+      ++publishes_;
+      continue;  // the broker never sees it, so no PUBACK will ever come
     }
     if (!sendAll(out, pkt.data(), pkt.size())) return false;
     if (!fromClient && type == 4) ++pubacks_;

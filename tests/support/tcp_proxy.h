@@ -27,6 +27,11 @@ class TcpProxy {
   // connections pass normally until the next call.
   void cutAfterPublish(int n);
 
+  // The next `connections` connections accepted have every client PUBLISH dropped, while
+  // everything else (CONNECT, PINGREQ, ...) passes: a broker that keeps the connection up
+  // and never acknowledges a message.
+  void swallowPublishes(int connections) { swallowArmed_ = connections; }
+
   // Broker unreachable: the listening socket is closed (new connections are refused) and
   // every open connection is dropped. resume() listens on the same port again.
   void pause();
@@ -56,7 +61,8 @@ class TcpProxy {
   std::atomic<bool> stop_{false};
   std::atomic<bool> paused_{false};
   std::atomic<bool> resumeRequested_{false};
-  std::atomic<int> cutArmed_{0};  // publishes still to pass before the cut; 0: none
+  std::atomic<int> cutArmed_{0};      // publishes still to pass before the cut; 0: none
+  std::atomic<int> swallowArmed_{0};  // connections still to accept as swallowing
   std::atomic<int> publishes_{0};
   std::atomic<int> pubacks_{0};
   std::atomic<int> accepted_{0};
