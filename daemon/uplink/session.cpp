@@ -116,6 +116,7 @@ void Session::onConnected() {
   state_ = State::Connected;
   backoff_.reset();
   failureLog_.reset();
+  lastLoggedReason_.clear();
   if (options_.log) {
     std::string line = "connected to " + endpoint_;
     if (longOutageReported_ || (downSince_ && clock_.monotonic() - *downSince_ > Seconds(30))) {
@@ -160,8 +161,12 @@ void Session::logFailure(bool wasConnected, const Error& why) {
     log::warning(log::Category::Mqtt, "connection to " + endpoint_ + " lost: " + why.message);
     return;
   }
+  // Repeats of one failure are rate-limited; a new reason (the broker now refuses us, the
+  // name stopped resolving) is news and is always told.
   std::uint64_t suppressed = 0;
-  if (!failureLog_.allow(clock_.monotonic(), &suppressed)) return;
+  const bool newReason = why.message != lastLoggedReason_;
+  if (!failureLog_.allow(clock_.monotonic(), &suppressed) && !newReason) return;
+  lastLoggedReason_ = why.message;
   std::string line = "cannot connect to " + endpoint_ + ": " + why.message;
   if (suppressed > 0) line += " [" + std::to_string(suppressed) + " more failed attempts]";
   // A certificate problem will not heal by retrying: it needs the operator.

@@ -98,6 +98,7 @@ class Session {
   bool longOutageReported_ = false;
   std::string lastReason_;
   log::RateLimiter failureLog_{std::chrono::minutes(5)};
+  std::string lastLoggedReason_;  // of the last "cannot connect" line written
 };
 
 }  // namespace sckd

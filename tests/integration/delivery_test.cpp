@@ -119,5 +119,36 @@ TEST_F(Delivery, ABrokerThatNeverAcknowledgesIsLeftAndEverythingResent) {
   expectPlatformFormat(kIds);
 }
 
+// A broker that refuses the connection is named in words in the log, for each MQTT 3.1.1
+// return code, and retried with backoff; once it accepts, every reading taken meanwhile
+// arrives, without a restart.
+TEST_F(Delivery, ARefusedConnectionIsNamedRetriedAndRecovered) {
+  auto proxy = TcpProxy::start(broker_->port());
+  ASSERT_NE(proxy, nullptr);
+  config_.port = proxy->port();
+  ASSERT_NO_FATAL_FAILURE(writeConfig());
+  const std::int64_t t0 = unixNow();
+  auto sckd = startSckd();
+  ASSERT_NE(sckd, nullptr);
+  // libmosquitto's words for CONNACK return codes 1..5, as the log must show them.
+  const std::vector<std::pair<int, std::string>> refusals = {
+      {5, "not authorised"}, {2, "identifier rejected"}, {3, "broker unavailable"}};
+  for (const auto& [code, words] : refusals) {
+    proxy->refuseConnections(code);
+    const int before = proxy->connectionsAccepted();
+    // Backoff grows to 2-4 s by the third refusal: allow for one attempt each.
+    for (int i = 0; i < 120 && proxy->connectionsAccepted() < before + 2; ++i) sleepFor(50ms);
+    EXPECT_NE(sckd->log().find(words), std::string::npos) << "code " << code << ":\n"
+                                                          << sckd->log();
+  }
+  EXPECT_NE(sckd->log().find("broker refused the connection"), std::string::npos) << sckd->log();
+  EXPECT_EQ(sub_->count(), 0u);
+  proxy->refuseConnections(0);
+  const std::int64_t t1 = unixNow();
+  EXPECT_TRUE(waitForSeconds(kIds, t0 + 2, t1, 25s)) << describeMissing(kIds, t0 + 2, t1);
+  EXPECT_TRUE(sckd->running()) << sckd->log();
+  expectPlatformFormat(kIds);
+}
+
 }  // namespace
 }  // namespace sckd::testing

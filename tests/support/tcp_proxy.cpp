@@ -208,6 +208,11 @@ bool TcpProxy::pump(Conn& c, bool fromClient) {
     if (fromClient && type == 1 && pkt.size() > headerLen + 6) {
       c.protocolLevel = static_cast<unsigned char>(pkt[headerLen + 6]);
     }
+    if (fromClient && type == 1 && refuseCode_.load() != 0) {
+      const char connack[] = {0x20, 0x02, 0x00, static_cast<char>(refuseCode_.load())};
+      (void)sendAll(c.client, connack, sizeof connack);
+      return false;  // the broker refused: it closes the connection after its CONNACK
+    }
     if (fromClient && type == 3 && c.swallow) {
       ++publishes_;
       continue;  // the broker never sees it, so no PUBACK will ever come
