@@ -218,7 +218,10 @@ bool TcpProxy::pump(Conn& c, bool fromClient) {
       continue;  // the broker never sees it, so no PUBACK will ever come
     }
     if (!sendAll(out, pkt.data(), pkt.size())) return false;
-    if (!fromClient && type == 4) ++pubacks_;
+    if (!fromClient && type == 4) {
+      ++pubacks_;
+      if (cutAfterPuback_.load()) return false;  // delivered, acknowledged, then dropped
+    }
     if (fromClient && type == 3) {
       ++publishes_;
       int armed = cutArmed_.load();

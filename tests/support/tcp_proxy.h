@@ -32,6 +32,10 @@ class TcpProxy {
   // and never acknowledges a message.
   void swallowPublishes(int connections) { swallowArmed_ = connections; }
 
+  // While on, every connection is closed right after the broker's first PUBACK reaches the
+  // client: a broker that drops the client after each message it accepts.
+  void disconnectAfterEachPuback(bool on) { cutAfterPuback_ = on; }
+
   // Answers every CONNECT itself with a CONNACK carrying `returnCode` (1..5: bad protocol,
   // identifier rejected, server unavailable, bad user name or password, not authorised)
   // and closes, until called again with 0.
@@ -68,7 +72,8 @@ class TcpProxy {
   std::atomic<bool> resumeRequested_{false};
   std::atomic<int> cutArmed_{0};      // publishes still to pass before the cut; 0: none
   std::atomic<int> swallowArmed_{0};  // connections still to accept as swallowing
-  std::atomic<int> refuseCode_{0};    // CONNACK return code to answer CONNECT with; 0: none
+  std::atomic<bool> cutAfterPuback_{false};
+  std::atomic<int> refuseCode_{0};  // CONNACK return code to answer CONNECT with; 0: none
   std::atomic<int> publishes_{0};
   std::atomic<int> pubacks_{0};
   std::atomic<int> accepted_{0};
