@@ -47,9 +47,12 @@ class SckdProcess {
   // Spawns `$SCKD_BIN args...`; stderr goes to `logPath`, stdout to `logPath + ".out"`.
   // nullptr (and a gtest failure) when SCKD_BIN is unset or fork fails.
   // `extraEnv` ("NAME=value") is added to the child's environment, e.g. NOTIFY_SOCKET.
+  // A non-empty `resolvConf` (a file's path) becomes the child's /etc/resolv.conf, bind-
+  // mounted in a mount namespace of its own (needs root): a resolver chosen by the test.
   static std::unique_ptr<SckdProcess> spawn(const std::vector<std::string>& args,
                                             const std::string& logPath,
-                                            const std::vector<std::string>& extraEnv = {});
+                                            const std::vector<std::string>& extraEnv = {},
+                                            const std::string& resolvConf = {});
   // `sckd run --config configPath`
   static std::unique_ptr<SckdProcess> run(const std::string& configPath,
                                           const std::string& logPath);
