@@ -1,6 +1,7 @@
 #include "daemon/uplink/mqtt_client.h"
 
 #include <mosquitto.h>
+#include <netdb.h>
 #include <sys/socket.h>
 
 #include <cctype>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 #include "daemon/base/log.h"
 
@@ -57,6 +59,12 @@ class InLibrary {
 
 }  // namespace
 
+struct MqttClient::ConnectOutcome {
+  int rc = MOSQ_ERR_SUCCESS;
+  int savedErrno = 0;                              // for a failed lookup: the getaddrinfo code
+  std::vector<std::pair<int, std::string>> lines;  // the library's log lines meanwhile
+};
+
 // libmosquitto's C callbacks, forwarding to the client the handle belongs to.
 struct MqttLibraryHooks {
   static MqttClient& self(void* user) { return *static_cast<MqttClient*>(user); }
@@ -92,19 +100,30 @@ struct MqttLibraryHooks {
   }
 
   static void onLog(struct mosquitto*, void* user, int level, const char* text) {
-    MqttClient& c = self(user);
     if (text == nullptr) return;
-    if (level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING)) {
-      c.lastLibraryError_ = text;
-      // OpenSSL reports in several lines; the first names the real cause.
-      if (c.tlsError_.empty() && (std::strstr(text, "OpenSSL") ||
-                                  std::strstr(text, "certificate") || std::strstr(text, "SSL"))) {
-        c.tlsError_ = text;
-      }
-    }
-    log::debug(log::Category::Mqtt, std::string("libmosquitto: ") + text);
+    self(user).noteLibraryLine(level, text);
+  }
+
+  // While the blocking part of a connect runs on its own thread, the library's user data is
+  // the attempt's outcome and its lines are kept there, for finishConnect() to replay.
+  static void onLogOffLoop(struct mosquitto*, void* user, int level, const char* text) {
+    if (text == nullptr) return;
+    static_cast<MqttClient::ConnectOutcome*>(user)->lines.emplace_back(level, text);
   }
 };
+
+void MqttClient::noteLibraryLine(int level, const std::string& text) {
+  if (level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING)) {
+    lastLibraryError_ = text;
+    // OpenSSL reports in several lines; the first names the real cause.
+    if (tlsError_.empty() &&
+        (text.find("OpenSSL") != std::string::npos ||
+         text.find("certificate") != std::string::npos || text.find("SSL") != std::string::npos)) {
+      tlsError_ = text;
+    }
+  }
+  log::debug(log::Category::Mqtt, "libmosquitto: " + text);
+}
 
 Result<std::unique_ptr<MqttClient>> MqttClient::create(const MqttSettings& settings,
                                                        Callbacks callbacks) {
@@ -124,17 +143,18 @@ MqttClient::MqttClient(MqttSettings settings, Callbacks callbacks)
 
 MqttClient::~MqttClient() {
   quiet_ = true;
-  if (mosq_ != nullptr) mosquitto_destroy(mosq_);
 }
 
 Status MqttClient::setUpHandle() {
-  if (mosq_ != nullptr) mosquitto_destroy(mosq_);
+  connecting_.reset();
+  handle_.reset();
   mosq_ = mosquitto_new(settings_.clientId.empty() ? nullptr : settings_.clientId.c_str(),
                         settings_.cleanSession, this);
   if (mosq_ == nullptr) {
     return makeError(ErrorCode::Internal,
                      std::string("mqtt: cannot create a client: ") + std::strerror(errno));
   }
+  handle_.reset(mosq_, &mosquitto_destroy);
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   // The publisher owns the in-flight window; the library must not queue behind it.
   mosquitto_max_inflight_messages_set(mosq_, 0);
@@ -165,11 +185,9 @@ Status MqttClient::setUpHandle() {
   return {};
 }
 
-Status MqttClient::connect() {
+Result<std::function<void()>> MqttClient::beginConnect() {
   if (inLibrary_ > 0)
     return makeError(ErrorCode::Internal, "mqtt: connect() called from inside a client callback");
-  // A fresh handle per attempt: QoS 1 messages held from the last session are dropped, so
-  // they are never retransmitted under ids the publisher has forgotten.
   connected_ = false;
   quiet_ = false;
   attemptLive_ = false;
@@ -178,27 +196,45 @@ Status MqttClient::connect() {
   pendingFailure_.reset();
   lastLibraryError_.clear();
   tlsError_.clear();
-  if (Status ok = setUpHandle(); !ok) return ok;
+  if (Status ok = setUpHandle(); !ok) return ok.error();
 
   attemptLive_ = true;
-  // Non-blocking TCP (and TLS) handshake; the host name lookup inside may block (getaddrinfo
-  // has no asynchronous form here), which is acceptable for one lookup per attempt.
-  errno = 0;
-  int rc = MOSQ_ERR_SUCCESS;
-  {
-    InLibrary guard(inLibrary_);
-    rc = mosquitto_connect_async(mosq_, settings_.host.c_str(), settings_.port,
-                                 settings_.keepaliveSeconds);
-  }
-  const int savedErrno = errno;
-  if (rc == MOSQ_ERR_INVAL) {
-    attemptLive_ = false;
-    return makeError(ErrorCode::Config, "mqtt: invalid connection settings for " + settings_.host);
-  }
+  auto outcome = std::make_shared<ConnectOutcome>();
+  connecting_ = outcome;
+  // Nothing of this client may run on the other thread: the library's only callback during
+  // connect (its log) goes to the outcome instead.
+  mosquitto_user_data_set(mosq_, outcome.get());
+  mosquitto_log_callback_set(mosq_, &MqttLibraryHooks::onLogOffLoop);
+  return std::function<void()>([handle = handle_, outcome, host = settings_.host,
+                                port = settings_.port, keepalive = settings_.keepaliveSeconds] {
+    errno = 0;
+    outcome->rc = mosquitto_connect_async(handle.get(), host.c_str(), port, keepalive);
+    outcome->savedErrno = errno;
+  });
+}
+
+void MqttClient::finishConnect() {
+  if (!connecting_ || mosq_ == nullptr) return;
+  const std::shared_ptr<ConnectOutcome> outcome = std::move(connecting_);
+  connecting_.reset();
+  mosquitto_user_data_set(mosq_, this);
+  mosquitto_log_callback_set(mosq_, &MqttLibraryHooks::onLog);
+  for (const auto& [level, text] : outcome->lines) noteLibraryLine(level, text);
   // An attempt that failed at once (a refused loopback port, an unknown host) is reported
   // like one that fails later: through the callback.
-  if (rc != MOSQ_ERR_SUCCESS) reportDown(errorFor(rc, savedErrno));
+  if (outcome->rc == MOSQ_ERR_INVAL) {
+    reportDown(makeError(ErrorCode::Config, "invalid connection settings for " + settings_.host));
+  } else if (outcome->rc != MOSQ_ERR_SUCCESS) {
+    reportDown(errorFor(outcome->rc, outcome->savedErrno));
+  }
   handleResult(MOSQ_ERR_SUCCESS);
+}
+
+Status MqttClient::connect() {
+  Result<std::function<void()>> blockingPart = beginConnect();
+  if (!blockingPart.ok()) return blockingPart.error();
+  (*blockingPart)();
+  finishConnect();
   return {};
 }
 
@@ -206,6 +242,7 @@ void MqttClient::disconnect() {
   if (mosq_ == nullptr) return;
   quiet_ = true;
   attemptLive_ = false;
+  connecting_.reset();  // a blocking part still out keeps the handle until it is done
   if (connected_) {
     InLibrary guard(inLibrary_);
     (void)mosquitto_disconnect(mosq_);  // writes DISCONNECT now unless inside a callback
@@ -220,12 +257,14 @@ void MqttClient::releaseHandle() {
     return;
   }
   releasePending_ = false;
-  if (mosq_ != nullptr) mosquitto_destroy(mosq_);
+  connecting_.reset();
+  handle_.reset();
   mosq_ = nullptr;
 }
 
 int MqttClient::socket() const {
-  return mosq_ ? mosquitto_socket(mosq_) : -1;
+  // While the blocking part runs, the handle belongs to its thread.
+  return mosq_ != nullptr && !connecting_ ? mosquitto_socket(mosq_) : -1;
 }
 
 bool MqttClient::tcpEstablished() const {
@@ -254,7 +293,7 @@ bool MqttClient::wantWrite() const {
 }
 
 void MqttClient::handleReadable() {
-  if (mosq_ == nullptr) return;
+  if (mosq_ == nullptr || connecting_) return;
   if (attemptLive_ && !connected_ && !tcpEstablished() && tcpFailed()) return;
   int rc = MOSQ_ERR_SUCCESS;
   {
@@ -269,7 +308,7 @@ void MqttClient::handleReadable() {
 }
 
 void MqttClient::handleWritable() {
-  if (mosq_ == nullptr) return;
+  if (mosq_ == nullptr || connecting_) return;
   const bool handshaking = tlsHandshaking();
   if (attemptLive_ && !connected_ && !tcpEstablished()) {
     (void)tcpFailed();  // writable before established: the connect failed (or is spurious)
@@ -288,7 +327,7 @@ void MqttClient::handleWritable() {
 }
 
 void MqttClient::handleMisc() {
-  if (mosq_ == nullptr) return;
+  if (mosq_ == nullptr || connecting_) return;
   int rc = MOSQ_ERR_SUCCESS;
   {
     InLibrary guard(inLibrary_);
@@ -376,6 +415,11 @@ std::string MqttClient::reasonText(int rc, int savedErrno) const {
       if (savedErrno != 0) return lowerFirst(std::strerror(savedErrno));
       return "connection failed";
     case MOSQ_ERR_EAI:
+      // The library leaves getaddrinfo's code in errno.
+      if (savedErrno == EAI_NONAME) return "host name " + settings_.host + " does not exist";
+      if (savedErrno == EAI_AGAIN) {
+        return "cannot resolve host name " + settings_.host + ": the DNS server did not answer";
+      }
       return "cannot resolve host name " + settings_.host;
     case MOSQ_ERR_CONN_LOST:
       return "the connection was closed";

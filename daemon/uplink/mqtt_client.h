@@ -43,11 +43,20 @@ class MqttClient {
   MqttClient(const MqttClient&) = delete;
   MqttClient& operator=(const MqttClient&) = delete;
 
-  // Starts a connection attempt without blocking on the TCP handshake; completion or
-  // failure arrives through the callbacks. Also used for every reconnect. Every attempt
-  // starts from a fresh library session: QoS 1 messages the library still held from the
-  // last connection are dropped rather than retransmitted under their old ids, because
-  // the outbox republishes everything unacknowledged itself.
+  // A connection attempt, in two steps so that the event loop never waits on a host name
+  // lookup. beginConnect() (on the loop) makes a fresh handle and returns the blocking
+  // part: the library's connect call, which resolves the name (as long as the resolver
+  // takes) and starts a non-blocking TCP connect. Run it off the loop (OffLoopCall), then
+  // call finishConnect() on the loop; completion or failure arrives through the callbacks.
+  // Until then the client has no socket. The blocking part owns what it touches, so a
+  // client disconnected or destroyed meanwhile is safe: the part finishes alone.
+  //
+  // Every attempt starts from a fresh library session: QoS 1 messages the library still
+  // held from the last connection are dropped rather than retransmitted under their old
+  // ids, because the outbox republishes everything unacknowledged itself.
+  Result<std::function<void()>> beginConnect();
+  void finishConnect();
+  // Both steps in a row, blocking on the lookup: for tests that connect to an address.
   Status connect();
   void disconnect();  // clean DISCONNECT; no callback storm on shutdown
 
@@ -68,6 +77,8 @@ class MqttClient {
 
   MqttClient(MqttSettings settings, Callbacks callbacks);
   Status setUpHandle();
+  // A log line of the library: kept when it names an error, and written at debug level.
+  void noteLibraryLine(int level, const std::string& text);
   // After every library call: reports a failure the library returned without calling
   // back, and destroys a handle whose release was asked for inside a callback.
   void handleResult(int rc);
@@ -83,9 +94,14 @@ class MqttClient {
   bool tcpEstablished() const;
   bool tcpFailed();  // reports the failure when the pending TCP connect was refused
 
+  struct ConnectOutcome;  // the blocking part's result, shared with its thread
+
   MqttSettings settings_;
   Callbacks callbacks_;
-  struct mosquitto* mosq_ = nullptr;
+  // The library handle; the blocking part of a connect holds a second reference.
+  std::shared_ptr<struct mosquitto> handle_;
+  struct mosquitto* mosq_ = nullptr;            // handle_.get()
+  std::shared_ptr<ConnectOutcome> connecting_;  // set while the blocking part is out
   bool connected_ = false;
   bool attemptLive_ = false;  // an attempt or connection not yet reported down
   bool quiet_ = false;        // disconnect() asked: no callbacks for the goodbye

@@ -58,6 +58,7 @@ Status Session::start() {
 }
 
 void Session::stop() {
+  lookup_.cancel();
   loop_.cancelTimer(retryTimer_);
   loop_.cancelTimer(miscTimer_);
   retryTimer_ = miscTimer_ = 0;
@@ -73,6 +74,7 @@ void Session::stop() {
 
 void Session::drop(const Error& why) {
   if (!client_ || (state_ != State::Connected && state_ != State::Connecting)) return;
+  lookup_.cancel();
   client_->disconnect();  // quiet: the library reports nothing for it
   if (watchedFd_ >= 0) loop_.unwatch(watchedFd_);
   watchedFd_ = -1;
@@ -103,11 +105,22 @@ void Session::attempt() {
   if (options_.log) {
     log::info(log::Category::Mqtt, "connecting to " + endpoint_ + (settings_.tls ? " (TLS)" : ""));
   }
-  Status started = client_->connect();
-  if (!started.ok()) {
-    onDisconnected(started.error());
+  Result<std::function<void()>> blockingPart = client_->beginConnect();
+  if (!blockingPart.ok()) {
+    onDisconnected(blockingPart.error());
     return;
   }
+  Status started = lookup_.start(std::move(*blockingPart), [this] { onLookupDone(); });
+  if (!started.ok()) {
+    client_->disconnect();
+    onDisconnected(withContext("cannot start the connection attempt", started.error()));
+  }
+}
+
+void Session::onLookupDone() {
+  if (!client_ || state_ != State::Connecting) return;
+  client_->finishConnect();  // a failure calls onDisconnected() from in here
+  if (state_ != State::Connecting) return;
   syncSocketWatch();
   armMisc();
 }

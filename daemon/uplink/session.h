@@ -1,11 +1,12 @@
 #pragma once
 // The one MQTT session of sckd, used by `run`, `check` and `tail` alike. It runs
-// libmosquitto inside the event loop: watches the client's socket (write interest only
-// while libmosquitto has bytes queued) and watches it again after every reconnect, runs the
-// library's housekeeping (keepalive PINGREQ, a silent broker noticed) once a second, and
-// after any loss reconnects on a backoff timer (1 s doubling to 2 min, jittered). What the
-// owner does with the connection (publish the outbox, subscribe, just check) is its
-// handlers' business; the session knows nothing of sensors or the outbox.
+// libmosquitto inside the event loop (only the host name lookup of each attempt runs on a
+// thread of its own, so a silent DNS server never holds up sampling): watches the client's socket
+// (write interest only while libmosquitto has bytes queued) and watches it again after every
+// reconnect, runs the library's housekeeping (keepalive PINGREQ, a silent broker noticed) once a
+// second, and after any loss reconnects on a backoff timer (1 s doubling to 2 min, jittered). What
+// the owner does with the connection (publish the outbox, subscribe, just check) is its handlers'
+// business; the session knows nothing of sensors or the outbox.
 
 #include <functional>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "daemon/base/clock.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/base/log.h"
+#include "daemon/base/off_loop_call.h"
 #include "daemon/uplink/mqtt_client.h"
 
 namespace sckd {
@@ -72,6 +74,7 @@ class Session {
 
  private:
   void attempt();
+  void onLookupDone();  // the blocking part of an attempt returned
   void onConnected();
   void onDisconnected(const Error& why);
   void logFailure(bool wasConnected, const Error& why);
@@ -88,6 +91,7 @@ class Session {
   Options options_;
   std::string endpoint_;
   std::unique_ptr<MqttClient> client_;
+  OffLoopCall lookup_{loop_};  // the name lookup and TCP connect start of an attempt
   Backoff backoff_;
   State state_ = State::Stopped;
   int watchedFd_ = -1;
