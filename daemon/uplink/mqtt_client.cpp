@@ -424,6 +424,10 @@ std::string MqttClient::reasonText(int rc, int savedErrno) const {
     case MOSQ_ERR_CONN_LOST:
       return "the connection was closed";
     case MOSQ_ERR_KEEPALIVE:
+      if (!connected_) {
+        return "the broker never answered the connection request (waited " +
+               std::to_string(settings_.keepaliveSeconds) + " s)";
+      }
       return "no answer from the broker within the keepalive interval";
     case MOSQ_ERR_TLS:
       return "TLS handshake failed" +

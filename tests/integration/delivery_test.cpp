@@ -171,5 +171,54 @@ TEST_F(Delivery, ABrokerThatDisconnectsAfterEveryMessageStillGetsTheBacklog) {
   expectPlatformFormat(kIds);
 }
 
+// A broker that accepts the TCP connection and never answers CONNECT: the attempt is given
+// up after the keepalive interval, said so in the log, and retried; nothing is lost.
+TEST_F(Delivery, ABrokerThatNeverAnswersConnectIsLeftAndRetried) {
+  auto proxy = TcpProxy::start(broker_->port());
+  ASSERT_NE(proxy, nullptr);
+  proxy->silence(true);
+  config_.port = proxy->port();
+  config_.keepaliveSeconds = 5;
+  ASSERT_NO_FATAL_FAILURE(writeConfig());
+  const std::int64_t t0 = unixNow();
+  auto sckd = startSckd();
+  ASSERT_NE(sckd, nullptr);
+  const std::string words = "the broker never answered the connection request";
+  for (int i = 0; i < 300 && sckd->log().find(words) == std::string::npos; ++i) sleepFor(50ms);
+  EXPECT_NE(sckd->log().find(words), std::string::npos) << sckd->log();
+  EXPECT_EQ(sub_->count(), 0u);
+  proxy->silence(false);
+  const std::int64_t t1 = unixNow();
+  EXPECT_TRUE(waitForSeconds(kIds, t0 + 2, t1, 30s)) << describeMissing(kIds, t0 + 2, t1);
+  EXPECT_GE(proxy->connectionsAccepted(), 2);
+  EXPECT_TRUE(sckd->running()) << sckd->log();
+  expectPlatformFormat(kIds);
+}
+
+// A broker that goes silent in the middle of a session (no PUBACK, no PINGRESP, the TCP
+// connection still up): the session is given up within a keepalive interval or two and
+// redone once the broker answers again, and every reading taken meanwhile arrives.
+TEST_F(Delivery, ABrokerThatGoesSilentMidSessionIsLeftAndEverythingArrives) {
+  auto proxy = TcpProxy::start(broker_->port());
+  ASSERT_NE(proxy, nullptr);
+  config_.port = proxy->port();
+  config_.keepaliveSeconds = 5;
+  ASSERT_NO_FATAL_FAILURE(writeConfig());
+  const std::int64_t t0 = unixNow();
+  auto sckd = startSckd();
+  ASSERT_NE(sckd, nullptr);
+  ASSERT_TRUE(waitForSeconds(kIds, t0 + 2, t0 + 3, 10s)) << describeMissing(kIds, t0 + 2, t0 + 3);
+  proxy->silence(true);
+  const std::string lost = "connection to 127.0.0.1:" + std::to_string(proxy->port()) + " lost";
+  for (int i = 0; i < 400 && sckd->log().find(lost) == std::string::npos; ++i) sleepFor(50ms);
+  EXPECT_NE(sckd->log().find(lost), std::string::npos) << sckd->log();
+  proxy->silence(false);
+  const std::int64_t t1 = unixNow();
+  EXPECT_TRUE(waitForSeconds(kIds, t0 + 2, t1, 30s)) << describeMissing(kIds, t0 + 2, t1);
+  EXPECT_GE(proxy->connectionsAccepted(), 2);
+  EXPECT_TRUE(sckd->running()) << sckd->log();
+  expectPlatformFormat(kIds);
+}
+
 }  // namespace
 }  // namespace sckd::testing

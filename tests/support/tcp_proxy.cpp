@@ -204,6 +204,7 @@ bool TcpProxy::pump(Conn& c, bool fromClient) {
     if (!len) return true;
     const std::string pkt = buf.substr(0, *len);
     buf.erase(0, *len);
+    if (silent_.load()) continue;
     const int type = static_cast<unsigned char>(pkt[0]) >> 4;
     if (fromClient && type == 1 && pkt.size() > headerLen + 6) {
       c.protocolLevel = static_cast<unsigned char>(pkt[headerLen + 6]);

@@ -41,6 +41,11 @@ class TcpProxy {
   // and closes, until called again with 0.
   void refuseConnections(int returnCode) { refuseCode_ = returnCode; }
 
+  // While on, every packet in either direction is dropped and the connections stay open: a
+  // broker that accepts TCP and never answers (not even CONNECT), or one gone silent
+  // mid-session (a half-dead NAT mapping).
+  void silence(bool on) { silent_ = on; }
+
   // Broker unreachable: the listening socket is closed (new connections are refused) and
   // every open connection is dropped. resume() listens on the same port again.
   void pause();
@@ -73,6 +78,7 @@ class TcpProxy {
   std::atomic<int> cutArmed_{0};      // publishes still to pass before the cut; 0: none
   std::atomic<int> swallowArmed_{0};  // connections still to accept as swallowing
   std::atomic<bool> cutAfterPuback_{false};
+  std::atomic<bool> silent_{false};
   std::atomic<int> refuseCode_{0};  // CONNACK return code to answer CONNECT with; 0: none
   std::atomic<int> publishes_{0};
   std::atomic<int> pubacks_{0};
