@@ -1,6 +1,10 @@
 #include "daemon/base/clock.h"
 
 #include <sys/timex.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/base/file.h"
 
 namespace sckd {
 
@@ -18,6 +22,26 @@ bool SystemClock::synchronized() const {
   int state = adjtimex(&tx);
   if (state == -1 || state == TIME_ERROR) return false;
   return (tx.status & STA_UNSYNC) == 0;
+}
+
+Millis SystemClock::sinceBoot() const {
+  timespec ts{};
+  ::clock_gettime(CLOCK_BOOTTIME, &ts);
+  return std::chrono::duration_cast<Millis>(std::chrono::seconds(ts.tv_sec) +
+                                            std::chrono::nanoseconds(ts.tv_nsec));
+}
+
+const std::string& SystemClock::bootId() const {
+  if (bootId_.empty()) {
+    Result<std::string> text = readFileBounded("/proc/sys/kernel/random/boot_id", 64);
+    bootId_ = text.ok() ? *text : std::string();
+    while (!bootId_.empty() && (bootId_.back() == '\n' || bootId_.back() == ' '))
+      bootId_.pop_back();
+    // Unknown: never share it with another process, whose boot may differ (its readings
+    // would get this boot's stamps); unstamped readings of this process die with it.
+    if (bootId_.empty()) bootId_ = "unread-" + std::to_string(::getpid());
+  }
+  return bootId_;
 }
 
 std::int64_t toUnixSeconds(WallTime t) {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace sckd {
 
@@ -21,6 +22,10 @@ class Clock {
   virtual WallTime wall() const = 0;
   // True when the kernel says the wall clock is disciplined (adjtimex without STA_UNSYNC).
   virtual bool synchronized() const = 0;
+  // Time since this boot (CLOCK_BOOTTIME, suspend included) and the boot's identity: how a
+  // reading taken before the wall clock is synchronised is stamped until it is.
+  virtual Millis sinceBoot() const = 0;
+  virtual const std::string& bootId() const = 0;
 };
 
 class SystemClock final : public Clock {
@@ -28,6 +33,12 @@ class SystemClock final : public Clock {
   MonoTime monotonic() const override;
   WallTime wall() const override;
   bool synchronized() const override;
+  Millis sinceBoot() const override;
+  // The kernel's /proc/sys/kernel/random/boot_id, read once.
+  const std::string& bootId() const override;
+
+ private:
+  mutable std::string bootId_;
 };
 
 // Whole seconds since the Unix epoch, rounded down: the resolution of recorded_at.

@@ -1,6 +1,9 @@
 #pragma once
 // A Clock that moves only when a test says so.
 
+#include <string>
+#include <utility>
+
 #include "daemon/base/clock.h"
 
 namespace sckd::testing {
@@ -14,6 +17,12 @@ class FakeClock final : public Clock {
   MonoTime monotonic() const override { return mono_; }
   WallTime wall() const override { return wall_; }
   bool synchronized() const override { return synchronized_; }
+  // The boot started when the monotonic clock did.
+  Millis sinceBoot() const override {
+    return std::chrono::duration_cast<Millis>(mono_ - MonoTime(std::chrono::hours(1000)));
+  }
+  const std::string& bootId() const override { return bootId_; }
+  void setBootId(std::string id) { bootId_ = std::move(id); }
 
   // Moves both clocks forward together, as real time does.
   void advance(std::chrono::nanoseconds d);
@@ -27,6 +36,7 @@ class FakeClock final : public Clock {
   MonoTime mono_;
   WallTime wall_;
   bool synchronized_ = true;
+  std::string bootId_ = "fake-boot";
 };
 
 }  // namespace sckd::testing

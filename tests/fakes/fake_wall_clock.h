@@ -21,6 +21,8 @@ class FakeWallClock final : public Clock {
     return std::chrono::system_clock::now() + WallTime::duration(offset_.load());
   }
   bool synchronized() const override { return synchronized_.load(); }
+  Millis sinceBoot() const override { return real_.sinceBoot(); }
+  const std::string& bootId() const override { return real_.bootId(); }
 
   void stepWall(std::chrono::nanoseconds d) {
     offset_ += std::chrono::duration_cast<WallTime::duration>(d).count();
@@ -30,6 +32,7 @@ class FakeWallClock final : public Clock {
  private:
   std::atomic<WallTime::duration::rep> offset_;
   std::atomic<bool> synchronized_{true};
+  SystemClock real_;
 };
 
 }  // namespace sckd::testing
