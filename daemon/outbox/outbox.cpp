@@ -13,7 +13,8 @@ namespace sckd {
 // Made once per connection: a tick must not re-parse SQL.
 struct Outbox::Statements {
   SqliteStmt begin, commit, rollback;
-  SqliteStmt insert, fetch, deleteRange, evict;
+  SqliteStmt insert, insertUnstamped, stamp, deleteStamped, dropOtherBoots;
+  SqliteStmt fetch, deleteRange, evict;
   SqliteStmt addMeta, setMeta, pageCount, freelistCount;
 };
 
@@ -81,6 +82,16 @@ Status Outbox::prepare() {
       {&s->commit, "COMMIT"},
       {&s->rollback, "ROLLBACK"},
       {&s->insert, "INSERT INTO readings(recorded_at, sensor_id, value) VALUES (?, ?, ?)"},
+      {&s->insertUnstamped,
+       "INSERT INTO unstamped(boot_id, since_boot_ms, sensor_id, value, value_is_time) "
+       "VALUES (?, ?, ?, ?, ?)"},
+      {&s->stamp,
+       "INSERT INTO readings(recorded_at, sensor_id, value) "
+       "SELECT (since_boot_ms + ?1) / 1000, sensor_id, "
+       "CASE WHEN value_is_time THEN CAST((since_boot_ms + ?1) / 1000 AS TEXT) ELSE value END "
+       "FROM unstamped WHERE boot_id = ?2 ORDER BY id"},
+      {&s->deleteStamped, "DELETE FROM unstamped WHERE boot_id = ?"},
+      {&s->dropOtherBoots, "DELETE FROM unstamped WHERE boot_id <> ?"},
       {&s->fetch,
        "SELECT id, recorded_at, sensor_id, value FROM readings WHERE id > ? ORDER BY id LIMIT ?"},
       {&s->deleteRange, "DELETE FROM readings WHERE id BETWEEN ? AND ?"},
@@ -117,15 +128,30 @@ Status Outbox::commit(const std::vector<NewReading>& readings) {
   Failure failure;
   bool ok = run(s.begin.get());
   if (!ok) failure = failureOf(db);
+  std::uint64_t queued = 0;
   for (std::size_t i = 0; ok && i < readings.size(); ++i) {
     const NewReading& r = readings[i];
-    sqlite3_stmt* insert = s.insert.get();
-    StmtReset reset(insert);
-    ok = sqlite3_bind_int64(insert, 1, r.recordedAt) == SQLITE_OK &&
-         sqlite3_bind_int(insert, 2, r.sensorId) == SQLITE_OK &&
-         sqlite3_bind_text(insert, 3, r.value.data(), static_cast<int>(r.value.size()),
-                           SQLITE_STATIC) == SQLITE_OK &&
-         sqlite3_step(insert) == SQLITE_DONE;
+    if (r.boot) {
+      sqlite3_stmt* insert = s.insertUnstamped.get();
+      StmtReset reset(insert);
+      ok = sqlite3_bind_text(insert, 1, r.boot->bootId.data(),
+                             static_cast<int>(r.boot->bootId.size()), SQLITE_STATIC) == SQLITE_OK &&
+           sqlite3_bind_int64(insert, 2, r.boot->sinceBootMs) == SQLITE_OK &&
+           sqlite3_bind_int(insert, 3, r.sensorId) == SQLITE_OK &&
+           sqlite3_bind_text(insert, 4, r.value.data(), static_cast<int>(r.value.size()),
+                             SQLITE_STATIC) == SQLITE_OK &&
+           sqlite3_bind_int(insert, 5, r.valueIsRecordedAt ? 1 : 0) == SQLITE_OK &&
+           sqlite3_step(insert) == SQLITE_DONE;
+    } else {
+      sqlite3_stmt* insert = s.insert.get();
+      StmtReset reset(insert);
+      ok = sqlite3_bind_int64(insert, 1, r.recordedAt) == SQLITE_OK &&
+           sqlite3_bind_int(insert, 2, r.sensorId) == SQLITE_OK &&
+           sqlite3_bind_text(insert, 3, r.value.data(), static_cast<int>(r.value.size()),
+                             SQLITE_STATIC) == SQLITE_OK &&
+           sqlite3_step(insert) == SQLITE_DONE;
+      ++queued;
+    }
     if (!ok) failure = failureOf(db);
   }
   if (ok) {
@@ -144,13 +170,61 @@ Status Outbox::commit(const std::vector<NewReading>& readings) {
     if (primary == SQLITE_IOERR) return makeError(ErrorCode::Io, "I/O error: " + what + retry);
     return makeError(ErrorCode::Storage, what + retry);
   }
-  queued_ += readings.size();
+  queued_ += queued;
   if (auto cap = enforceMaxSize(); !cap) {
     // The readings are committed; a failed eviction is retried after the next tick.
     log::warning(log::Category::Outbox,
                  "enforcing max_size on " + path_ + ": " + cap.error().message);
   }
   return {};
+}
+
+Result<std::uint64_t> Outbox::stampBoot(const std::string& bootId, std::int64_t offsetMs) {
+  sqlite3* db = db_.get();
+  Statements& s = *statements_;
+  std::int64_t stamped = 0;
+  bool ok = run(s.begin.get());
+  if (ok) {
+    StmtReset reset(s.stamp.get());
+    ok = sqlite3_bind_int64(s.stamp.get(), 1, offsetMs) == SQLITE_OK &&
+         sqlite3_bind_text(s.stamp.get(), 2, bootId.data(), static_cast<int>(bootId.size()),
+                           SQLITE_STATIC) == SQLITE_OK &&
+         sqlite3_step(s.stamp.get()) == SQLITE_DONE;
+    stamped = sqlite3_changes64(db);
+  }
+  if (ok) {
+    StmtReset reset(s.deleteStamped.get());
+    ok = sqlite3_bind_text(s.deleteStamped.get(), 1, bootId.data(), static_cast<int>(bootId.size()),
+                           SQLITE_STATIC) == SQLITE_OK &&
+         sqlite3_step(s.deleteStamped.get()) == SQLITE_DONE;
+  }
+  ok = ok && run(s.commit.get());
+  if (!ok) {
+    const Failure failure = failureOf(db);
+    if (sqlite3_get_autocommit(db) == 0) (void)run(s.rollback.get());
+    return makeError(ErrorCode::Storage,
+                     "outbox: stamping the readings taken before the clock "
+                     "synced in " +
+                         path_ + ": " + failure.message);
+  }
+  queued_ += static_cast<std::uint64_t>(stamped);
+  return static_cast<std::uint64_t>(stamped);
+}
+
+Result<std::uint64_t> Outbox::dropOtherBoots(const std::string& bootId) {
+  sqlite3_stmt* del = statements_->dropOtherBoots.get();
+  if (sqlite3_bind_text(del, 1, bootId.data(), static_cast<int>(bootId.size()), SQLITE_TRANSIENT) !=
+      SQLITE_OK) {
+    return makeError(ErrorCode::Storage, sqliteMessage(db_.get()));
+  }
+  // deleteRows binds integers only; the text is bound above and survives its reset.
+  Result<std::int64_t> deleted = deleteRows(del, {}, "dropped", std::nullopt);
+  sqlite3_clear_bindings(del);
+  if (!deleted.ok()) {
+    return makeError(ErrorCode::Storage, "outbox: dropping readings of earlier boots in " + path_ +
+                                             ": " + deleted.error().message);
+  }
+  return static_cast<std::uint64_t>(*deleted);
 }
 
 Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, std::size_t limit) {
@@ -203,7 +277,6 @@ Result<std::int64_t> Outbox::deleteRows(sqlite3_stmt* del, std::initializer_list
     if (sqlite3_get_autocommit(db) == 0) (void)run(s.rollback.get());
     return makeError(ErrorCode::Storage, failure.message);
   }
-  queued_ -= std::min<std::uint64_t>(queued_, static_cast<std::uint64_t>(deleted));
   return deleted;
 }
 
@@ -217,6 +290,7 @@ Status Outbox::acknowledge(std::int64_t firstRowId, std::int64_t lastRowId, std:
                                              std::to_string(lastRowId) + " in " + path_ + ": " +
                                              deleted.error().message);
   }
+  queued_ -= std::min<std::uint64_t>(queued_, static_cast<std::uint64_t>(*deleted));
   return {};
 }
 
@@ -243,6 +317,7 @@ Status Outbox::evictOldest(std::uint64_t rows) {
   if (!deleted.ok())
     return makeError(ErrorCode::Storage,
                      "dropping the oldest readings: " + deleted.error().message);
+  queued_ -= std::min<std::uint64_t>(queued_, static_cast<std::uint64_t>(*deleted));
   droppedSinceTake_ += static_cast<std::uint64_t>(*deleted);
   return {};
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "daemon/base/result.h"
@@ -16,10 +17,27 @@
 
 namespace sckd {
 
+// Where a reading sits in the boot's own time, for one taken before the wall clock was
+// synchronised (a Pi without a real-time clock boots in 1970 until NTP answers).
+struct BootStamp {
+  std::string bootId;
+  std::int64_t sinceBootMs = 0;  // CLOCK_BOOTTIME
+};
+
 struct NewReading {
-  std::int64_t recordedAt = 0;  // Unix seconds, UTC
+  NewReading() = default;
+  NewReading(std::int64_t at, int id, std::string text)
+      : recordedAt(at), sensorId(id), value(std::move(text)) {}
+
+  std::int64_t recordedAt = 0;  // Unix seconds, UTC; unused while `boot` is set
   int sensorId = 0;             // platform sensor id
   std::string value;            // JSON number text, already formatted
+  // Set: taken before the clock was synchronised. Kept aside, never published, until
+  // stampBoot() gives it its recorded_at.
+  std::optional<BootStamp> boot;
+  // The value is the Unix seconds of its own recorded_at (the sim counter): a reading
+  // stamped later gets its final recorded_at as its value too.
+  bool valueIsRecordedAt = false;
 };
 
 struct StoredReading {
@@ -37,6 +55,7 @@ struct OutboxStats {
   std::optional<std::int64_t> lastDeliveryAt;  // Unix seconds of the last PUBACK
   std::uint64_t dropped = 0;                   // evicted by max_size, over the database's life
   std::uint64_t sizeBytes = 0;                 // database file plus WAL
+  std::uint64_t unstamped = 0;                 // taken before the clock synced, not yet stamped
 };
 
 class Outbox {
@@ -56,6 +75,16 @@ class Outbox {
   // with a clear error and the caller keeps the readings to try again; nothing already
   // stored is touched. Past max_size the oldest queued readings are dropped (and counted).
   Status commit(const std::vector<NewReading>& readings);
+
+  // The wall clock is synchronised: every reading of boot `bootId` kept aside gets its
+  // recorded_at, (sinceBootMs + offsetMs) / 1000 with offsetMs = wall - CLOCK_BOOTTIME at
+  // the sync, and is queued for publishing after everything queued so far, in one
+  // transaction. Returns how many.
+  Result<std::uint64_t> stampBoot(const std::string& bootId, std::int64_t offsetMs);
+  // Drops the readings kept aside by boots other than `bootId`: their boot ended before
+  // the clock synced, so they can never be given a true time. Counted as dropped; returns
+  // how many.
+  Result<std::uint64_t> dropOtherBoots(const std::string& bootId);
 
   // Up to `limit` queued readings with rowId > afterRowId, in rowId order. Never loads the
   // whole backlog.
@@ -82,7 +111,7 @@ class Outbox {
   Status evictOldest(std::uint64_t rows);
   // Runs `del` (parameters bound to `args`), adds the rows it deleted to meta `counter`
   // and, when given, sets last_delivery_at, all in one transaction (rolled back on failure).
-  // Returns how many rows it deleted.
+  // Returns how many rows it deleted; the caller keeps queued_ right.
   Result<std::int64_t> deleteRows(sqlite3_stmt* del, std::initializer_list<std::int64_t> args,
                                   const char* counter, std::optional<std::int64_t> deliveredAt);
 

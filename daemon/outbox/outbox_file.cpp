@@ -44,7 +44,7 @@ Result<Verdict> classify(sqlite3* db) {
   auto tables = sqliteQueryText(
       db,
       "SELECT count(*) || ':' || coalesce(group_concat(name, ', '), '') FROM sqlite_schema "
-      "WHERE type = 'table' AND name NOT IN ('readings', 'meta', 'sqlite_sequence')");
+      "WHERE type = 'table' AND name NOT IN ('readings', 'meta', 'unstamped', 'sqlite_sequence')");
   if (!tables) return fail(tables.error());
   auto anyTable = sqliteQueryInt(db, "SELECT count(*) FROM sqlite_schema");
   if (!anyTable) return fail(anyTable.error());
@@ -140,6 +140,10 @@ Status createSchema(sqlite3* db) {
       "CREATE TABLE IF NOT EXISTS readings(id INTEGER PRIMARY KEY AUTOINCREMENT,"
       " recorded_at INTEGER NOT NULL, sensor_id INTEGER NOT NULL, value TEXT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER);"
+      // Version 2: readings taken before the clock synced, by boot, until they are stamped.
+      "CREATE TABLE IF NOT EXISTS unstamped(id INTEGER PRIMARY KEY, boot_id TEXT NOT NULL,"
+      " since_boot_ms INTEGER NOT NULL, sensor_id INTEGER NOT NULL, value TEXT NOT NULL,"
+      " value_is_time INTEGER NOT NULL DEFAULT 0);"
       "INSERT OR IGNORE INTO meta(key, value) VALUES ('delivered', 0), ('dropped', 0);"
       "PRAGMA application_id = " +
           std::to_string(kApplicationId) +
@@ -272,6 +276,15 @@ Result<OutboxStats> queryStats(sqlite3* db, const std::string& path) {
     auto last = sqliteQueryInt(db, "SELECT value FROM meta WHERE key = 'last_delivery_at'");
     if (!last) return last.error();
     stats.lastDeliveryAt = *last;
+    // An outbox of schema 1 (opened read-only, never upgraded) has no such table.
+    auto hasUnstamped = sqliteQueryInt(
+        db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'unstamped'");
+    if (!hasUnstamped) return hasUnstamped.error();
+    if (hasUnstamped->value_or(0) > 0) {
+      auto unstamped = sqliteQueryInt(db, "SELECT count(*) FROM unstamped");
+      if (!unstamped) return unstamped.error();
+      stats.unstamped = static_cast<std::uint64_t>(unstamped->value_or(0));
+    }
     return {};
   }();
   (void)sqliteExec(db, "COMMIT");

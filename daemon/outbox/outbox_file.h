@@ -14,7 +14,7 @@ namespace sckd::outbox_file {
 
 // 'SCKD' in ASCII: marks a database as an sckd outbox (PRAGMA application_id).
 inline constexpr std::int64_t kApplicationId = 0x53434B44;
-inline constexpr std::int64_t kSchemaVersion = 1;  // PRAGMA user_version
+inline constexpr std::int64_t kSchemaVersion = 2;  // PRAGMA user_version; 1 upgrades in place
 
 // The directory must already exist and be writable: creating it is the packaging's job,
 // and a typo in outbox.path should be an error, not a new directory somewhere.
