@@ -31,6 +31,9 @@ struct Quantity {
 struct Sample {
   std::size_t quantity = 0;  // index into the driver's DriverInfo::quantities
   double value = 0;
+  // The value is the Unix seconds of the reading's own recorded_at (the sim counter), so a
+  // reading stamped after the clock syncs gets its final recorded_at as its value.
+  bool isRecordedAt = false;
 };
 
 // A measurement can succeed for some quantities and fail for others: the failures are

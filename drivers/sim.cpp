@@ -39,7 +39,7 @@ class SimDriver final : public Driver {
                                           std::to_string(settings_.failEvery) + ")");
     }
     Measurement m;
-    m.samples.push_back(Sample{0, signal()});
+    m.samples.push_back(Sample{0, signal(), settings_.waveform == Waveform::Counter});
     return m;
   }
 

@@ -219,8 +219,8 @@ int checkCommand(const CheckOptions& options, const Hardware& hardware) {
   for (const std::string& note : notes) std::printf("* %s\n", note.c_str());
   if (config->clock.requireSync && !clock.synchronized()) {
     std::printf(
-        "\nnote: the system clock is not synchronised yet; the daemon takes no readings "
-        "until it is (clock.require_sync)\n");
+        "\nnote: the system clock is not synchronised yet; the daemon stores its readings "
+        "with the time since boot and sends them once it is (clock.require_sync)\n");
   }
   return ok ? 0 : kExitCheckFailed;
 }

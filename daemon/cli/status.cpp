@@ -65,6 +65,7 @@ int statusCommand(const StatusOptions& options) {
         {"delivered", stats->delivered},
         {"last_delivery", timeOrNull(stats->lastDeliveryAt)},
         {"dropped", stats->dropped},
+        {"waiting_for_clock", stats->unstamped},
     };
     std::printf("%s\n", out.dump().c_str());
     return 0;
@@ -77,8 +78,12 @@ int statusCommand(const StatusOptions& options) {
   }
   std::printf("delivered   %llu readings\n", static_cast<unsigned long long>(stats->delivered));
   std::printf("  last      %s\n", when(stats->lastDeliveryAt, now).c_str());
+  if (stats->unstamped > 0) {
+    std::printf("waiting     %llu readings for the clock to sync, then they are queued\n",
+                static_cast<unsigned long long>(stats->unstamped));
+  }
   if (stats->dropped > 0) {
-    std::printf("dropped     %llu readings (outbox.max_size reached)\n",
+    std::printf("dropped     %llu readings (outbox.max_size reached, or the clock never synced)\n",
                 static_cast<unsigned long long>(stats->dropped));
   }
   return 0;

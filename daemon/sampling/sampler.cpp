@@ -1,6 +1,9 @@
 #include "daemon/sampling/sampler.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <utility>
 
 #include "daemon/outbox/value_text.h"
 
@@ -16,7 +19,8 @@ constexpr std::size_t kMaxUnsaved = 1'000'000;
 // The readings of one tick, gathered while its sensors' measurements complete.
 struct Sampler::Tick {
   std::int64_t recordedAt = 0;
-  std::size_t pending = 0;  // started measurements not yet collected
+  std::optional<BootStamp> boot;  // set while the clock is not synchronised
+  std::size_t pending = 0;        // started measurements not yet collected
   std::vector<NewReading> readings;
 };
 
@@ -26,7 +30,8 @@ Sampler::Sampler(Timers& timers, const Clock& clock, Outbox& outbox, bool requir
       clock_(clock),
       outbox_(outbox),
       requireSync_(requireSync),
-      scheduler_(clock) {
+      scheduler_(clock),
+      stampPending_(requireSync) {
   sensors_.reserve(sensors.size());
   for (auto& sensor : sensors) {
     SensorState state;
@@ -60,6 +65,18 @@ std::string Sampler::describe(const SensorConfig& sensor) {
 }
 
 void Sampler::start() {
+  if (requireSync_) {
+    Result<std::uint64_t> dropped = outbox_.dropOtherBoots(clock_.bootId());
+    if (!dropped.ok()) {
+      log::warning(log::Category::Outbox, dropped.error().message);
+    } else if (*dropped > 0) {
+      log::warning(log::Category::Clock,
+                   "dropped " + std::to_string(*dropped) +
+                       " readings taken before an earlier boot's clock was synchronised: that "
+                       "boot ended before it synced, so their time can never be known "
+                       "(CLOCK_NEVER_SYNCHRONIZED)");
+    }
+  }
   armNextTick();
 }
 
@@ -75,39 +92,82 @@ void Sampler::armNextTick() {
   tickTimer_ = timers_.addTimer(deadline, [this] { onTick(); });
 }
 
-bool Sampler::clockUsable() {
-  if (!requireSync_ || clock_.synchronized()) {
-    if (clockWasUnsynced_) {
-      log::notice(log::Category::Clock,
-                  "clock synchronised: taking readings again (CLOCK_SYNCHRONIZED); " +
-                      std::to_string(ticksWithoutClock_) + " ticks were skipped while waiting");
-      clockWasUnsynced_ = false;
-      ticksWithoutClock_ = 0;
+bool Sampler::clockSynchronised() {
+  noticeStep();
+  if (requireSync_ && !clock_.synchronized()) {
+    if (!clockWasUnsynced_) {
+      // Said once: a Pi without a real-time clock boots in 1970 until NTP answers, and the
+      // platform would store such readings at that date (docs/protocol.md, recorded_at).
+      log::warning(log::Category::Clock,
+                   "system clock is not synchronised: readings are kept with the time since "
+                   "boot and get their date when it is (CLOCK_UNSYNCHRONIZED); check "
+                   "systemd-timesyncd or chrony, or set clock.require_sync: false on a "
+                   "machine without NTP");
+      clockWasUnsynced_ = true;
     }
-    return true;
+    stampPending_ = true;
+    return false;
   }
-  if (!clockWasUnsynced_) {
-    // Said once: a Pi without a real-time clock boots in 1970 until NTP answers, and the
-    // platform would store such readings at that date (docs/protocol.md, recorded_at).
-    log::warning(log::Category::Clock,
-                 "system clock is not synchronised: no readings are taken until it is "
-                 "(CLOCK_UNSYNCHRONIZED); check systemd-timesyncd or chrony, or set "
-                 "clock.require_sync: false on a machine without NTP");
-    clockWasUnsynced_ = true;
+  if (stampPending_) {
+    const std::int64_t offsetMs =
+        std::chrono::duration_cast<Millis>(clock_.wall().time_since_epoch()).count() -
+        clock_.sinceBoot().count();
+    Result<std::uint64_t> stamped = outbox_.stampBoot(clock_.bootId(), offsetMs);
+    if (!stamped.ok()) {
+      // Tried again next tick; this tick's readings are stamped with the clock as usual.
+      log::warning(log::Category::Outbox, stamped.error().message);
+    } else {
+      stampPending_ = false;
+      if (clockWasUnsynced_ || *stamped > 0) {
+        log::notice(log::Category::Clock,
+                    "clock synchronised (CLOCK_SYNCHRONIZED): " + std::to_string(*stamped) +
+                        " readings taken before it got their time");
+      }
+      clockWasUnsynced_ = false;
+      if (*stamped > 0 && committed_) committed_();
+    }
   }
-  ++ticksWithoutClock_;
-  return false;
+  return true;
+}
+
+void Sampler::noticeStep() {
+  const std::int64_t offsetMs =
+      std::chrono::duration_cast<Millis>(clock_.wall().time_since_epoch()).count() -
+      clock_.sinceBoot().count();
+  const std::optional<std::int64_t> last = std::exchange(lastOffsetMs_, offsetMs);
+  // Below a few seconds it is slewing or scheduling noise, not a step.
+  if (!last || std::llabs(offsetMs - *last) < 2000) return;
+  const std::int64_t step = offsetMs - *last;
+  const std::int64_t magnitude = std::llabs(step) / 1000;
+  std::string size;
+  if (magnitude >= 2 * 86400) {
+    size = std::to_string(magnitude / 86400) + " days";
+  } else if (magnitude >= 2 * 3600) {
+    size =
+        std::to_string(magnitude / 3600) + " h " + std::to_string(magnitude % 3600 / 60) + " min";
+  } else if (magnitude >= 120) {
+    size = std::to_string(magnitude / 60) + " min " + std::to_string(magnitude % 60) + " s";
+  } else {
+    size = std::to_string(magnitude) + " s";
+  }
+  log::notice(log::Category::Clock, std::string("system clock stepped ") +
+                                        (step > 0 ? "forward" : "back") + " by " + size +
+                                        " (CLOCK_STEPPED)");
 }
 
 void Sampler::onTick() {
   tickTimer_ = 0;
   std::vector<std::size_t> due = scheduler_.takeDue();
   armNextTick();
-  if (!clockUsable()) return;
+  const bool synchronised = clockSynchronised();
 
   const WallTime now = clock_.wall();
   auto tick = std::make_shared<Tick>();
-  tick->recordedAt = toUnixSeconds(now);
+  if (synchronised) {
+    tick->recordedAt = toUnixSeconds(now);
+  } else {
+    tick->boot = BootStamp{clock_.bootId(), clock_.sinceBoot().count()};
+  }
   // Held at one while starting, so a measurement that completes inline cannot finish the
   // tick before every due sensor has been started.
   tick->pending = 1;
@@ -169,7 +229,10 @@ void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
         continue;
       }
       if (id == state.sensor.config.ids.end()) continue;  // validated: cannot happen
-      tick->readings.push_back(NewReading{tick->recordedAt, id->second, std::move(*text)});
+      NewReading reading(tick->recordedAt, id->second, std::move(*text));
+      reading.boot = tick->boot;
+      reading.valueIsRecordedAt = sample.isRecordedAt;
+      tick->readings.push_back(std::move(reading));
     }
     if (anyFailure) {
       std::string what;
@@ -217,6 +280,8 @@ void Sampler::commit(std::vector<NewReading> readings) {
     readings.insert(readings.begin(), unsaved_.begin(), unsaved_.end());
     unsaved_.clear();
   }
+  const bool anyUnstamped =
+      std::any_of(readings.begin(), readings.end(), [](const NewReading& r) { return r.boot; });
   Status stored = outbox_.commit(readings);
   if (!stored.ok()) {
     commitFailing_ = true;
@@ -236,6 +301,8 @@ void Sampler::commit(std::vector<NewReading> readings) {
     }
     return;
   }
+  // Kept aside after the stamping (retried from memory past a full disk): stamped next tick.
+  if (anyUnstamped) stampPending_ = true;
   if (commitFailing_) {
     commitFailing_ = false;
     commitFailureLog_.reset();

@@ -2,12 +2,15 @@
 // Runs the sensors. On each scheduler tick it starts every due sensor, collects each one
 // when its conversion is done (two-phase drivers never block the loop), and commits all of
 // that tick's readings to the outbox in ONE transaction, stamped with the tick's second.
+// While the wall clock is not synchronised (clock.require_sync), readings are stored with
+// the boot's own time instead and stamped when it syncs (Outbox::stampBoot).
 // A sensor that fails is left out and logged (rate-limited); it never stops the others.
 
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,7 +42,8 @@ class Sampler {
   Sampler(const Sampler&) = delete;
   Sampler& operator=(const Sampler&) = delete;
 
-  // Arms the first tick.
+  // Drops readings that earlier boots left unstamped (said in one warning) and arms the
+  // first tick.
   void start();
   // Called after every successful commit, so the publisher can send at once.
   void setCommittedCallback(std::function<void()> callback) { committed_ = std::move(callback); }
@@ -62,7 +66,10 @@ class Sampler {
 
   void armNextTick();
   void onTick();
-  bool clockUsable();
+  // Whether this tick's readings get a recorded_at now; says when the clock's state
+  // changes or it steps, and stamps the readings that waited for it.
+  bool clockSynchronised();
+  void noticeStep();
   void collect(std::size_t index, const std::shared_ptr<Tick>& tick);
   void sensorFailed(SensorState& state, const Error& error);
   void sensorSucceeded(SensorState& state);
@@ -78,7 +85,10 @@ class Sampler {
   Timers::Id tickTimer_ = 0;
   std::function<void()> committed_;
   bool clockWasUnsynced_ = false;
-  std::uint64_t ticksWithoutClock_ = 0;
+  // Readings of this boot may wait in the outbox for a stamp (a previous run of this boot
+  // may have left some too, so it starts true when sync is required).
+  bool stampPending_ = false;
+  std::optional<std::int64_t> lastOffsetMs_;  // wall - CLOCK_BOOTTIME at the last tick
   // Readings that could not be committed (disk full): retried with the next commit.
   std::deque<NewReading> unsaved_;
   log::RateLimiter commitFailureLog_{std::chrono::minutes(5)};

@@ -146,18 +146,90 @@ TEST_F(SamplerTest, AFailingSensorIsLeftOutAndTheOthersCarryOn) {
   EXPECT_EQ(sampler.health().failing, 1u);
 }
 
-TEST_F(SamplerTest, NoReadingIsStampedFromAnUnsynchronisedClock) {
+// A Pi without a real-time clock boots in 1970: its readings are kept with the time since
+// boot, never published with that date, and get their true time (and, for the counter,
+// their true value) once NTP steps the clock and the kernel says it is synchronised.
+TEST_F(SamplerTest, ReadingsBeforeSyncAreKeptThenStampedWithTheirTrueTime) {
+  const Seconds trueTime(1'795'000'000);
+  clock_.stepWall(Seconds(100) - trueTime);  // 1970-01-01 00:01:40.3
   clock_.setSynchronized(false);
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(makeSim(simConfig("counter", 55, "counter"), clock_));
+  sensors.push_back(makeSim(simConfig("fixed", 14, "constant", 0, 123.4), clock_));
+  Sampler sampler(timers_, clock_, *outbox_, /*requireSync=*/true, std::move(sensors));
+  sampler.start();
+  ::testing::internal::CaptureStderr();
+  timers_.runFor(Seconds(5));
+  EXPECT_TRUE(stored().empty()) << "nothing may be queued with a 1970 stamp";
+  auto waiting = outbox_->stats();
+  ASSERT_TRUE(waiting.ok());
+  EXPECT_EQ(waiting->unstamped, 10u);
+
+  // NTP answers: the clock steps to the true time, then the kernel reports sync.
+  clock_.stepWall(trueTime - Seconds(100));
+  clock_.setSynchronized(true);
+  timers_.runFor(Seconds(2));
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(log.find("CLOCK_UNSYNCHRONIZED"), std::string::npos) << log;
+  EXPECT_NE(log.find("system clock stepped forward by"), std::string::npos) << log;
+  EXPECT_NE(log.find("10 readings taken before it got their time"), std::string::npos) << log;
+
+  auto rows = stored();
+  ASSERT_EQ(rows[55].size(), 7u);
+  ASSERT_EQ(rows[14].size(), 7u);
+  // Seven consecutive true seconds, the last one just now; each counter value is its stamp.
+  const std::int64_t now = toUnixSeconds(clock_.wall());
+  std::int64_t expected = now - 6;
+  for (const auto& [at, value] : rows[55]) {
+    EXPECT_EQ(at, expected++);
+    EXPECT_EQ(value, std::to_string(at));
+  }
+  for (const auto& [at, value] : rows[14]) EXPECT_EQ(value, "123.4");
+  EXPECT_EQ(outbox_->stats()->unstamped, 0u);
+}
+
+// Readings a boot left unstamped (it lost power before NTP answered) can never get a true
+// time: the next start drops them with one warning that counts them, and keeps this boot's.
+TEST_F(SamplerTest, ReadingsOfABootThatNeverSyncedAreDroppedAtStart) {
+  NewReading old(0, 55, "1");
+  old.boot = BootStamp{"an-earlier-boot", 5000};
+  NewReading mine(0, 55, "2");
+  mine.boot = BootStamp{clock_.bootId(), 1000};
+  ASSERT_TRUE(outbox_->commit({old, old, mine}).ok());
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(makeSim(simConfig("counter", 55, "counter"), clock_));
+  Sampler sampler(timers_, clock_, *outbox_, /*requireSync=*/true, std::move(sensors));
+  ::testing::internal::CaptureStderr();
+  sampler.start();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(log.find("dropped 2 readings taken before an earlier boot's clock"), std::string::npos)
+      << log;
+  EXPECT_EQ(outbox_->stats()->unstamped, 1u);
+  EXPECT_EQ(outbox_->stats()->dropped, 2u);
+  timers_.runFor(Seconds(1));  // synchronised: this boot's reading is stamped
+  EXPECT_EQ(outbox_->stats()->unstamped, 0u);
+  auto rows = outbox_->fetchAfter(0, 10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);  // this boot's, then the tick's own
+  EXPECT_EQ(rows->front().value, "2");
+  EXPECT_EQ(rows->front().recordedAt,
+            1'795'000'001);  // 1 s after the boot, which began at ...000.3
+}
+
+// NTP correcting a running clock by hours is said once, with its size.
+TEST_F(SamplerTest, AClockStepIsLoggedOnceWithItsSize) {
   std::vector<Sampler::Sensor> sensors;
   sensors.push_back(makeSim(simConfig("counter", 55, "counter"), clock_));
   Sampler sampler(timers_, clock_, *outbox_, /*requireSync=*/true, std::move(sensors));
   sampler.start();
-  timers_.runFor(Seconds(5));
-  EXPECT_TRUE(stored().empty());
-
-  clock_.setSynchronized(true);
   timers_.runFor(Seconds(2));
-  EXPECT_EQ(stored()[55].size(), 2u);
+  ::testing::internal::CaptureStderr();
+  clock_.stepWall(-std::chrono::hours(3) - std::chrono::minutes(12));
+  timers_.runFor(Seconds(3));
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(log.find("system clock stepped back by 3 h 12 min (CLOCK_STEPPED)"), std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("CLOCK_STEPPED"), log.rfind("CLOCK_STEPPED")) << "said once:\n" << log;
 }
 
 TEST_F(SamplerTest, RequireSyncFalseStampsAnyway) {
