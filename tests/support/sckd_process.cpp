@@ -31,7 +31,7 @@ std::string SckdConfig::toYaml() const {
   if (maxReadingsPerMessage > 0) {
     y << "  max_readings_per_message: " << maxReadingsPerMessage << "\n";
   }
-  y << "clock:\n  require_sync: false\n"
+  y << "clock:\n  require_sync: " << (requireSync ? "true" : "false") << "\n"
     << "outbox:\n  path: " << outboxPath << "\n"
     << "sensors:\n";
   for (const auto& s : sensors) {
@@ -68,9 +68,17 @@ std::unique_ptr<SckdProcess> SckdProcess::spawn(const std::vector<std::string>& 
   cargv.push_back(nullptr);
   // Plain stderr lines, never journald's format, and no sd_notify socket.
   std::vector<char*> envp;
+  auto replaced = [&](std::string_view var) {
+    for (const auto& extra : extraEnv) {
+      const std::string_view name = std::string_view(extra).substr(0, extra.find('=') + 1);
+      if (var.starts_with(name)) return true;
+    }
+    return false;
+  };
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string_view var(*e);
     if (var.starts_with("JOURNAL_STREAM=") || var.starts_with("NOTIFY_SOCKET=")) continue;
+    if (replaced(var)) continue;
     envp.push_back(*e);
   }
   std::vector<std::string> extra = extraEnv;

@@ -29,6 +29,7 @@ struct SckdConfig {
   bool tls = false;
   std::string caFile;        // only written when non-empty
   int keepaliveSeconds = 0;  // 0: not written (the daemon's default, 60 s)
+  bool requireSync = false;  // clock.require_sync: tests run on machines without NTP
   std::string outboxPath;
   int maxMessagesPerSecond = 0;
   int maxReadingsPerMessage = 0;  // 0: not written (the daemon's default)
@@ -46,7 +47,8 @@ class SckdProcess {
  public:
   // Spawns `$SCKD_BIN args...`; stderr goes to `logPath`, stdout to `logPath + ".out"`.
   // nullptr (and a gtest failure) when SCKD_BIN is unset or fork fails.
-  // `extraEnv` ("NAME=value") is added to the child's environment, e.g. NOTIFY_SOCKET.
+  // `extraEnv` ("NAME=value") is added to the child's environment (replacing a variable of
+  // the same name), e.g. NOTIFY_SOCKET.
   // A non-empty `resolvConf` (a file's path) becomes the child's /etc/resolv.conf, bind-
   // mounted in a mount namespace of its own (needs root): a resolver chosen by the test.
   static std::unique_ptr<SckdProcess> spawn(const std::vector<std::string>& args,
