@@ -28,7 +28,7 @@ using config_detail::findField;
 
 constexpr std::size_t kMaxTokenLength = 128;
 // The commented default config is about 3 KiB; a file 300 times that is not a config.
-constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
+constexpr std::size_t kMaxConfigBytes = 1'000'000;  // "over 1 MB": no real config comes near
 constexpr std::size_t kMaxClientIdLength = 128;
 constexpr std::string_view kTokenHelp =
     "set it to your device's token from the Smart Citizen platform";

@@ -12,9 +12,16 @@
 namespace sckd {
 namespace {
 
+// Decimal units, as a user reads them in a file manager: "5.2 MB", "1 MB", "800 kB".
 std::string sizeText(std::size_t bytes) {
-  if (bytes >= 1024 * 1024) return std::to_string(bytes / (1024 * 1024)) + " MiB";
-  if (bytes >= 1024) return std::to_string(bytes / 1024) + " KiB";
+  auto scaled = [](std::size_t value, std::size_t unit, const char* name) {
+    const std::size_t tenths = (value * 10 + unit / 2) / unit;
+    std::string text = std::to_string(tenths / 10);
+    if (tenths % 10 != 0) text += "." + std::to_string(tenths % 10);
+    return text + " " + name;
+  };
+  if (bytes >= 1'000'000) return scaled(bytes, 1'000'000, "MB");
+  if (bytes >= 1'000) return scaled(bytes, 1'000, "kB");
   return std::to_string(bytes) + " bytes";
 }
 

@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -79,6 +81,33 @@ TEST_F(Cli, CheckConfigOnlySaysWhereTheConfigIsWrong) {
   EXPECT_EQ(bad.exitCode, 1);
   EXPECT_NE(bad.err.find(configPath() + ":"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("did you mean 'publish'"), std::string::npos) << bad.err;
+}
+
+// A user who points --config at the wrong file (a log, a photo) learns so at once, in one
+// line with its size and the limit, and a file of hundreds of mistakes shows the first
+// forty and counts the rest.
+TEST_F(Cli, AbsurdConfigFilesGetShortAnswersAtOnce) {
+  const std::string big = dir_.file("big.yaml");
+  {
+    std::ofstream out(big);
+    for (int i = 0; out.tellp() < 5'000'000; ++i) out << "unknown_key_" << i << ": 1\n";
+  }
+  const auto started = std::chrono::steady_clock::now();
+  Outcome huge = run({"check", "--config-only", "--config", big});
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  EXPECT_EQ(huge.exitCode, 1);
+  EXPECT_NE(huge.err.find(big + ": 5 MB is more than the 1 MB this file may have"),
+            std::string::npos)
+      << huge.err;
+  EXPECT_LE(std::count(huge.err.begin(), huge.err.end(), '\n'), 2) << huge.err;
+
+  useSimConfig();
+  for (int i = 0; i < 300; ++i) config_.extraTopLevel += "unknown_" + std::to_string(i) + ": 1\n";
+  writeConfig();
+  Outcome many = run({"check", "--config-only", "--config", configPath()});
+  EXPECT_EQ(many.exitCode, 1);
+  EXPECT_LE(std::count(many.err.begin(), many.err.end(), '\n'), 45) << many.err;
+  EXPECT_NE(many.err.find("... and 260 more problems"), std::string::npos) << many.err;
 }
 
 TEST_F(Cli, CheckOfflineTakesOneReadingPerSensorAndNeverPublishes) {
