@@ -5,10 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-
 #include "tests/integration/rig.h"
 
 namespace sckd::testing {
@@ -19,39 +15,16 @@ const std::vector<int> kIds{101, 102};
 class ClockSync : public IntegrationTest {
  protected:
   void SetUp() override {
-    const char* shim = std::getenv("SCKD_CLOCK_SHIM");
-    ASSERT_NE(shim, nullptr) << "SCKD_CLOCK_SHIM is not set (meson test sets it)";
-    shim_ = shim;
     ASSERT_NO_FATAL_FAILURE(startBroker());
     for (int id : kIds) config_.sensors.push_back({.id = id, .name = "sim" + std::to_string(id)});
     config_.requireSync = true;
-    setBoot("boot-one");
   }
-
-  void setBoot(const std::string& id) { std::ofstream(dir_.file("boot_id")) << id << "\n"; }
-  void setSynced(bool synced) {
-    if (synced) {
-      std::ofstream(dir_.file("synced")) << "1\n";
-    } else {
-      std::filesystem::remove(dir_.file("synced"));
-    }
-  }
-  std::unique_ptr<SckdProcess> startWithShim() {
-    const std::string log = dir_.file("sckd-" + std::to_string(logPaths_.size()) + ".log");
-    logPaths_.push_back(log);
-    return SckdProcess::spawn(
-        {"run", "--config", configPath()}, log,
-        {"LD_PRELOAD=" + shim_, "SCKD_TEST_SYNCED_WHEN=" + dir_.file("synced"),
-         "SCKD_TEST_BOOT_ID_FILE=" + dir_.file("boot_id")});
-  }
-
-  std::string shim_;
 };
 
 TEST_F(ClockSync, ReadingsBeforeSyncArriveWithTheirTrueTimeOnceItSyncs) {
   ASSERT_NO_FATAL_FAILURE(writeConfig());
   const std::int64_t t0 = unixNow();
-  auto sckd = startWithShim();
+  auto sckd = startSckdWithClockShim();
   ASSERT_NE(sckd, nullptr);
   sleepFor(6s);
   ASSERT_TRUE(sckd->running()) << sckd->log();
@@ -71,15 +44,15 @@ TEST_F(ClockSync, ReadingsBeforeSyncArriveWithTheirTrueTimeOnceItSyncs) {
 TEST_F(ClockSync, ReadingsOfABootThatNeverSyncedAreDroppedWithACount) {
   ASSERT_NO_FATAL_FAILURE(writeConfig());
   const std::int64_t t0 = unixNow();
-  auto first = startWithShim();
+  auto first = startSckdWithClockShim();
   ASSERT_NE(first, nullptr);
   sleepFor(4s);
   first->kill(SIGKILL);  // the power goes before NTP ever answered
   ASSERT_TRUE(first->waitExit(5s).has_value());
   const std::int64_t firstEnd = unixNow();
 
-  setBoot("boot-two");
-  auto second = startWithShim();
+  setBootId("boot-two");
+  auto second = startSckdWithClockShim();
   ASSERT_NE(second, nullptr);
   const std::string words = "readings taken before an earlier boot's clock was synchronised";
   for (int i = 0; i < 100 && second->log().find(words) == std::string::npos; ++i) sleepFor(50ms);

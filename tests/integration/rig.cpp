@@ -1,5 +1,8 @@
 #include "tests/integration/rig.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace sckd::testing {
@@ -43,6 +46,33 @@ std::unique_ptr<SckdProcess> IntegrationTest::spawnSckd(const std::vector<std::s
   const std::string log = dir_.file("sckd-" + std::to_string(logPaths_.size()) + ".log");
   logPaths_.push_back(log);
   return SckdProcess::spawn(args, log);
+}
+
+std::unique_ptr<SckdProcess> IntegrationTest::startSckdWithClockShim() {
+  const char* shim = std::getenv("SCKD_CLOCK_SHIM");
+  if (shim == nullptr || *shim == '\0') {
+    ADD_FAILURE() << "SCKD_CLOCK_SHIM is not set (meson test sets it)";
+    return nullptr;
+  }
+  if (!std::filesystem::exists(dir_.file("boot_id"))) setBootId("boot-one");
+  const std::string log = dir_.file("sckd-" + std::to_string(logPaths_.size()) + ".log");
+  logPaths_.push_back(log);
+  return SckdProcess::spawn(
+      {"run", "--config", configPath()}, log,
+      {std::string("LD_PRELOAD=") + shim, "SCKD_TEST_SYNCED_WHEN=" + dir_.file("synced"),
+       "SCKD_TEST_BOOT_ID_FILE=" + dir_.file("boot_id")});
+}
+
+void IntegrationTest::setSynced(bool synced) {
+  if (synced) {
+    std::ofstream(dir_.file("synced")) << "1\n";
+  } else {
+    std::filesystem::remove(dir_.file("synced"));
+  }
+}
+
+void IntegrationTest::setBootId(const std::string& id) {
+  std::ofstream(dir_.file("boot_id")) << id << "\n";
 }
 
 std::unique_ptr<SckdProcess> IntegrationTest::startSckd() {

@@ -34,6 +34,12 @@ class IntegrationTest : public ::testing::Test {
   // `sckd run --config configPath()`, stderr into a fresh log file.
   std::unique_ptr<SckdProcess> startSckd();
   std::unique_ptr<SckdProcess> spawnSckd(const std::vector<std::string>& args);
+  // `sckd run` with the clock shim preloaded (SCKD_CLOCK_SHIM): the kernel's clock counts as
+  // synchronised only after setSynced(true), and the boot id is setBootId()'s ("boot-one"
+  // until then).
+  std::unique_ptr<SckdProcess> startSckdWithClockShim();
+  void setSynced(bool synced);
+  void setBootId(const std::string& id);
 
   DecodedStream received() const { return decodeAll(sub_->messages(), config_.token); }
   // Waits until every second of [from, to] has its counter reading for every id.
