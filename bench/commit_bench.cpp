@@ -1,5 +1,6 @@
 // How fast the outbox stores a tick, what it costs the disk per reading, and how long a
-// daemon takes to open a big backlog (quick_check and the queue count read every page).
+// daemon takes to open a big backlog (the queue count reads every page of it; the full
+// check, quick_check, runs after start off the loop and is timed alone).
 //   commit_bench [DIR] [--cold]
 // DIR defaults to a fresh directory under /var/tmp (a real disk, not tmpfs). --cold drops
 // the page cache before each open (root only), like a Pi that just booted.

@@ -80,16 +80,18 @@ int Daemon::start(Config config) {
   if (auto interval = notify::watchdogInterval()) armWatchdog(*interval);
   notify::ready();
   updateStatus();
+  checkOutboxInBackground();
 
   Status ran = loop_->run();
-  pipeline_.reset();  // sampler, delivery (clean DISCONNECT), publisher
+  outboxCheck_.reset();  // a check still running finishes alone, on its own connection
+  pipeline_.reset();     // sampler, delivery (clean DISCONNECT), publisher
   outbox_.reset();
   if (!ran.ok()) {
     log::error(log::Category::Loop, "event loop failed: " + ran.error().message);
     return kExitRuntime;
   }
   log::notice(log::Category::Loop, "stopped");
-  return kExitOk;
+  return exitCode_;
 }
 
 Status Daemon::openOutbox(const Config& config) {
@@ -141,6 +143,48 @@ std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config) {
   pipeline->delivery->start();
   pipeline->sampler->start();
   return pipeline;
+}
+
+void Daemon::checkOutboxInBackground() {
+  outboxCheck_ = std::make_unique<OffLoopCall>(*loop_);
+  auto verdict = std::make_shared<Result<std::string>>(std::string());
+  const std::string path = outbox_->path();
+  const auto started = clock_.monotonic();
+  Status running = outboxCheck_->start(
+      [verdict, path] { *verdict = Outbox::check(path); },
+      [this, verdict, started] {
+        const auto took = std::chrono::duration_cast<Millis>(clock_.monotonic() - started);
+        log::debug(log::Category::Outbox,
+                   "full check of the outbox took " + std::to_string(took.count()) + " ms");
+        onOutboxChecked(*verdict);
+      });
+  if (!running.ok()) {
+    log::warning(log::Category::Outbox,
+                 "cannot check the outbox in the background: " + running.error().message);
+  }
+}
+
+void Daemon::onOutboxChecked(const Result<std::string>& verdict) {
+  if (!verdict.ok()) {
+    log::warning(log::Category::Outbox, "cannot check the outbox: " + verdict.error().message);
+    return;
+  }
+  if (verdict->empty()) return;
+  // The same promise as at open: a bad file is moved aside, never deleted, and sckd goes
+  // on with a fresh one. Its readings stay in the file moved aside.
+  const std::string path = outbox_->path();
+  pipeline_.reset();
+  outbox_.reset();
+  Status moved = Outbox::moveAside(path, *verdict);
+  Status opened = moved.ok() ? openOutbox(config_) : moved;
+  if (!opened.ok()) {
+    log::error(log::Category::Outbox, opened.error().message + "; stopping");
+    exitCode_ = kExitRuntime;
+    loop_->stop();
+    return;
+  }
+  pipeline_ = startPipeline(config_);
+  updateStatus();
 }
 
 void Daemon::reload() {

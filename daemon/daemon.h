@@ -11,6 +11,7 @@
 #include "daemon/base/clock.h"
 #include "daemon/base/event_loop.h"
 #include "daemon/base/fd_watcher.h"
+#include "daemon/base/off_loop_call.h"
 #include "daemon/base/timers.h"
 #include "daemon/outbox/instance_lock.h"
 #include "daemon/outbox/outbox.h"
@@ -48,6 +49,10 @@ class Daemon {
   int start(Config config);
   Status openOutbox(const Config& config);
   std::unique_ptr<Pipeline> startPipeline(const Config& config);
+  // The full check of the outbox file (every page), run after start on a thread so that
+  // READY=1 does not wait for it; a file found bad is moved aside and a fresh one used.
+  void checkOutboxInBackground();
+  void onOutboxChecked(const Result<std::string>& verdict);
   void reload();
   void shutdown();
   void updateStatus();
@@ -65,8 +70,10 @@ class Daemon {
   std::optional<InstanceLock> lock_;    // held before the outbox is touched, released after
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<OffLoopCall> outboxCheck_;
   std::optional<std::int64_t> lastDeliveryAt_;  // Unix seconds, from the outbox at start
   std::string lastStatus_;
+  int exitCode_ = kExitOk;
 };
 
 }  // namespace sckd

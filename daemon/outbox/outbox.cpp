@@ -51,9 +51,11 @@ Result<std::int64_t> queryOne(sqlite3* db, sqlite3_stmt* stmt) {
 }  // namespace
 
 Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, std::uint64_t maxSize) {
-  auto db = outbox_file::openReadWrite(path);
+  std::uint64_t queued = 0;
+  auto db = outbox_file::openReadWrite(path, &queued);
   if (!db) return withContext("outbox", db.error());
   std::unique_ptr<Outbox> outbox(new Outbox(path, maxSize, std::move(*db)));
+  outbox->queued_ = queued;
   if (auto ok = outbox->prepare(); !ok) return withContext("outbox " + path, ok.error());
   // A lowered max_size applies from the start, not only after the next tick.
   if (auto ok = outbox->enforceMaxSize(); !ok) {
@@ -61,6 +63,14 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, std::uint6
                  "enforcing max_size on " + path + ": " + ok.error().message);
   }
   return outbox;
+}
+
+Result<std::string> Outbox::check(const std::string& path) {
+  return outbox_file::fullCheck(path);
+}
+
+Status Outbox::moveAside(const std::string& path, const std::string& reason) {
+  return outbox_file::moveAside(path, reason);
 }
 
 Result<OutboxStats> Outbox::readStats(const std::string& path) {
@@ -114,10 +124,6 @@ Status Outbox::prepare() {
   auto pageSize = sqliteQueryInt(db, "PRAGMA page_size");
   if (!pageSize) return pageSize.error();
   pageSize_ = pageSize->value_or(4096);
-  // The only full count: afterwards queued_ follows commits, acks and evictions.
-  auto count = sqliteQueryInt(db, "SELECT count(*) FROM readings");
-  if (!count) return count.error();
-  queued_ = static_cast<std::uint64_t>(count->value_or(0));
   return {};
 }
 

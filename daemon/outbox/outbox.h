@@ -64,6 +64,13 @@ class Outbox {
   // sckd outbox is renamed aside ("<path>.corrupt-<unix time>"), never deleted; the error
   // is logged and a fresh outbox is started. Fails only if no outbox can be had at all.
   static Result<std::unique_ptr<Outbox>> open(const std::string& path, std::uint64_t maxSize);
+  // open() checks what costs the same whatever the backlog (header, schema, both ends of
+  // the queue, and the count, which reads the queue's pages). check() reads every page,
+  // on a connection of its own, so the daemon runs it after start, off its loop: an empty
+  // string when the file is sound, else what is wrong. A file found bad is closed by its
+  // owner and handed to moveAside(), which renames it (never deletes) and logs it.
+  static Result<std::string> check(const std::string& path);
+  static Status moveAside(const std::string& path, const std::string& reason);
   // Reads the statistics of an outbox without writing to it (safe while the daemon runs).
   static Result<OutboxStats> readStats(const std::string& path);
 

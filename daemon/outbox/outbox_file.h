@@ -20,9 +20,17 @@ inline constexpr std::int64_t kSchemaVersion = 2;  // PRAGMA user_version; 1 upg
 // and a typo in outbox.path should be an error, not a new directory somewhere.
 Status checkDirectory(const std::string& path);
 
-// Opens the outbox read-write, ready for use: a file that is corrupt or not ours is renamed
-// aside first (never deleted) and a fresh one created.
-Result<SqliteDb> openReadWrite(const std::string& path);
+// Opens the outbox read-write, ready for use, and counts its queue into `queued`: a file
+// that is corrupt or not ours is renamed aside first (never deleted) and a fresh one
+// created. Its checks cost the same whatever the backlog, but for the count.
+Result<SqliteDb> openReadWrite(const std::string& path, std::uint64_t* queued);
+
+// Reads every page of the outbox on a read-only connection of its own (safe beside the
+// daemon's writes): an empty string when it is sound, else what is wrong.
+Result<std::string> fullCheck(const std::string& path);
+
+// Renames a bad outbox (with its -wal and -shm) to "<path>.corrupt-<unix time>" and logs it.
+Status moveAside(const std::string& path, const std::string& reason);
 
 // Opens an existing outbox without writing anything, not even side files: for `sckd
 // status` while the daemon runs. A missing or foreign file is an error, never renamed.

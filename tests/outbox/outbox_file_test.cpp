@@ -100,6 +100,57 @@ TEST(OutboxFile, OutboxWithDamagedPagesIsMovedAside) {
   EXPECT_EQ(readFile(aside), bytes);
 }
 
+// Overwrites the root page of `table` with noise (after SQLite has merged the WAL).
+void damageRootPage(const std::string& path, const std::string& table) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  const std::string sql =
+      "SELECT rootpage, (SELECT page_size FROM pragma_page_size) "
+      "FROM sqlite_schema WHERE name = '" +
+      table + "'";
+  ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  const auto root = static_cast<std::size_t>(sqlite3_column_int64(stmt, 0));
+  const auto pageSize = static_cast<std::size_t>(sqlite3_column_int64(stmt, 1));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  std::string bytes = readFile(path);
+  ASSERT_GE(bytes.size(), root * pageSize);
+  bytes.replace((root - 1) * pageSize, pageSize, randomBytes(pageSize));
+  writeFile(path, bytes);
+}
+
+// Damage that open() does not read (its checks cost the same whatever the backlog) is
+// found by the full check the daemon runs after start; the file is then moved aside.
+TEST(OutboxFile, TheFullCheckFindsDamageThatOpenDoesNotRead) {
+  TempDir dir;
+  const std::string path = dir.file("outbox.db");
+  {
+    auto outbox = openOrDie(path);
+    ASSERT_TRUE(outbox);
+    for (int t = 0; t < 20; ++t) ASSERT_TRUE(outbox->commit(makeTick(t, 100)).ok());
+  }
+  auto sound = Outbox::check(path);
+  ASSERT_TRUE(sound.ok()) << sound.error().message;
+  EXPECT_EQ(*sound, "");
+  damageRootPage(path, "unstamped");
+  {
+    auto outbox = Outbox::open(path, 1 << 30);
+    ASSERT_TRUE(outbox.ok()) << outbox.error().message;
+    EXPECT_EQ((*outbox)->queuedCount(), 2000u);
+  }
+  EXPECT_TRUE(dir.entries("outbox.db.corrupt-").empty());
+  auto damaged = Outbox::check(path);
+  ASSERT_TRUE(damaged.ok()) << damaged.error().message;
+  EXPECT_TRUE(contains(*damaged, "corrupt")) << *damaged;
+  ::testing::internal::CaptureStderr();
+  ASSERT_TRUE(Outbox::moveAside(path, *damaged).ok());
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(contains(log, "moved it aside")) << log;
+  EXPECT_FALSE(dir.entries("outbox.db.corrupt-").empty());  // with its -wal and -shm
+}
+
 TEST(OutboxFile, ForeignSqliteDatabaseIsMovedAsideWithItsWal) {
   TempDir dir;
   const std::string path = dir.file("outbox.db");
