@@ -128,12 +128,21 @@ std::string deriveClientId(const std::string& token) {
 }
 
 // Opens the file to see it is readable by us, not only present.
+// Debian's whole bundle of public CAs is about 220 kB; a file far over it is not a CA file,
+// and OpenSSL would parse all of it on every connection attempt.
+constexpr off_t kMaxCaFileBytes = 2'000'000;
+
 std::optional<std::string> unreadableReason(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return std::string(std::strerror(errno));
   struct stat st {};
   bool isFile = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode);
   if (!isFile) return std::string("not a regular file");
+  if (st.st_size > kMaxCaFileBytes) {
+    return std::to_string(st.st_size / 1'000'000) + " MB is more than the " +
+           std::to_string(kMaxCaFileBytes / 1'000'000) +
+           " MB a file of CA certificates may have: is it the right file?";
+  }
   return std::nullopt;
 }
 

@@ -101,6 +101,18 @@ TEST_F(Cli, AbsurdConfigFilesGetShortAnswersAtOnce) {
       << huge.err;
   EXPECT_LE(std::count(huge.err.begin(), huge.err.end(), '\n'), 2) << huge.err;
 
+  // The same file given as the CA bundle: one line, not 5 MB parsed by OpenSSL.
+  useSimConfig();
+  config_.tls = true;
+  config_.caFile = big;
+  writeConfig();
+  Outcome ca = run({"check", "--config-only", "--config", configPath()});
+  EXPECT_EQ(ca.exitCode, 1);
+  EXPECT_NE(ca.err.find("cannot read " + big + ": 5 MB is more than the 2 MB"), std::string::npos)
+      << ca.err;
+  config_.tls = false;
+  config_.caFile.clear();
+
   useSimConfig();
   for (int i = 0; i < 300; ++i) config_.extraTopLevel += "unknown_" + std::to_string(i) + ": 1\n";
   writeConfig();
