@@ -82,6 +82,24 @@ bool Broker::start(bool tls) {
          << "/server.key\n";
   }
   conf.close();
+  tls_ = tls;
+  return launch();
+}
+
+void Broker::stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+bool Broker::restart() {
+  stop();
+  return launch();
+}
+
+bool Broker::launch() {
+  const bool tls = tls_;
   pid_ = fork();
   if (pid_ == 0) {
     // mosquitto warns on stderr about running as root before it opens its log file.

@@ -14,6 +14,10 @@ class Broker {
   // Starts mosquitto in a fresh temp dir; with tls, also a CA and server certificate made
   // by openssl and a TLS listener. Prints why and returns false on failure.
   bool start(bool tls);
+  // A broker that goes away (SIGTERM, connections dropped, port refused) and comes back on
+  // the same port with the same config, for benchmarks of a flapping broker.
+  void stop();
+  bool restart();
   int port() const { return port_; }
   int tlsPort() const { return tlsPort_; }
   const std::string& dir() const { return dir_; }
@@ -24,6 +28,8 @@ class Broker {
   int port_ = 0;
   int tlsPort_ = 0;
   pid_t pid_ = -1;
+  bool tls_ = false;
+  bool launch();
 };
 
 }  // namespace bench
