@@ -140,8 +140,12 @@ int main(int argc, char** argv) {
       }
     }
     if (second % 10 == 0) {
-      Sample s{second, statusKb(daemon, "RssAnon:"), statusKb(daemon, "VmRSS:"),
-               openFds(daemon), fileSize(outbox) + fileSize(outbox + "-wal"), up};
+      Sample s{second,
+               statusKb(daemon, "RssAnon:"),
+               statusKb(daemon, "VmRSS:"),
+               openFds(daemon),
+               fileSize(outbox) + fileSize(outbox + "-wal"),
+               up};
       samples.push_back(s);
       std::printf("  %6d %6s %7ld kB %7ld kB %5d %9.1f kB\n", s.second, up ? "up" : "down",
                   s.rssAnonKb, s.vmRssKb, s.fds, static_cast<double>(s.outboxBytes) / 1e3);
@@ -173,16 +177,18 @@ int main(int argc, char** argv) {
   const auto firstFds = fdsOf(0, 61);
   const auto lastFds = fdsOf(total - 60, total + 1);
   std::printf("result:\n");
-  std::printf("  RssAnon: first minute %.0f kB, last minute %.0f kB, after the drain %ld kB"
-              " (VmHWM %ld kB)\n",
-              average(samples, 0, 61, &Sample::rssAnonKb),
-              average(samples, total - 60, total + 1, &Sample::rssAnonKb), rssEnd, hwm);
+  std::printf(
+      "  RssAnon: first minute %.0f kB, last minute %.0f kB, after the drain %ld kB"
+      " (VmHWM %ld kB)\n",
+      average(samples, 0, 61, &Sample::rssAnonKb),
+      average(samples, total - 60, total + 1, &Sample::rssAnonKb), rssEnd, hwm);
   std::printf("  open fds: first minute %d-%d, last minute %d-%d, after the drain %ld\n",
               firstFds[0], firstFds[1], lastFds[0], lastFds[1], fdsEnd);
-  std::printf("  outbox (file + WAL): first minute %.1f kB, last minute %.1f kB, %ld readings"
-              " still queued after the drain\n",
-              average(samples, 0, 61, &Sample::outboxBytes) / 1e3,
-              average(samples, total - 60, total + 1, &Sample::outboxBytes) / 1e3, queued);
+  std::printf(
+      "  outbox (file + WAL): first minute %.1f kB, last minute %.1f kB, %ld readings"
+      " still queued after the drain\n",
+      average(samples, 0, 61, &Sample::outboxBytes) / 1e3,
+      average(samples, total - 60, total + 1, &Sample::outboxBytes) / 1e3, queued);
   std::printf("  delivered %ld readings of about %d taken\n", delivered, sensors * total);
   return 0;
 }

@@ -1,0 +1,165 @@
+// A week offline, then the network returns: an outbox holding a week of 10 sensors at 60 s
+// (100 800 readings, written as the daemon writes them) is drained by the real sckd to a
+// loopback mosquitto at the default pacing. Samples sckd's memory and open fds while it
+// drains (the backlog must stream from disk, not load into memory) and checks that the
+// messages arrive in order of recorded_at.
+//   offline_bench SCKD_BINARY [DAYS] [SENSORS] [MAX_MESSAGES_PER_SECOND]
+//   (defaults: 7 days, 10 sensors, the daemon's own pacing; 0 = unpaced)
+#include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/bench_broker.h"
+#include "daemon/outbox/outbox.h"
+
+namespace {
+
+long statusKb(pid_t pid, const std::string& key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string k, unit;
+  long value = -1;
+  while (in >> k) {
+    if (k == key && in >> value >> unit) return value;
+    in.ignore(4096, '\n');
+  }
+  return -1;
+}
+
+int openFds(pid_t pid) {
+  DIR* dir = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
+  if (dir == nullptr) return -1;
+  int n = 0;
+  while (dirent* e = readdir(dir)) n += e->d_name[0] != '.';
+  closedir(dir);
+  return n;
+}
+
+pid_t spawnTo(const std::vector<std::string>& args, const std::string& out) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (std::freopen(out.c_str(), "w", stdout) == nullptr) _exit(127);
+    if (std::freopen((out + ".err").c_str(), "w", stderr) == nullptr) _exit(127);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Every "recorded_at":"..." in the subscriber's output, in arrival order.
+std::vector<std::string> stampsIn(const std::string& path) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::vector<std::string> stamps;
+  const std::string key = "\"recorded_at\":\"";
+  for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + 1)) {
+    stamps.push_back(text.substr(at + key.size(), 20));
+  }
+  return stamps;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: offline_bench SCKD_BINARY [DAYS] [SENSORS] [MAX_MSG_PER_S]\n");
+    return 2;
+  }
+  const std::string sckd = argv[1];
+  const int days = argc > 2 ? std::atoi(argv[2]) : 7;
+  const int sensors = argc > 3 ? std::atoi(argv[3]) : 10;
+  const int pace = argc > 4 ? std::atoi(argv[4]) : -1;  // -1: the daemon's default
+  bench::Broker broker;
+  if (!broker.start(false)) return 1;
+  const std::string outboxPath = broker.dir() + "/outbox.db";
+  const long ticks = days * 24L * 60;
+  {
+    auto outbox = sckd::Outbox::open(outboxPath, 10'000'000'000ull);
+    if (!outbox.ok()) {
+      std::fprintf(stderr, "%s\n", outbox.error().message.c_str());
+      return 1;
+    }
+    const std::int64_t start = std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count() -
+                               ticks * 60;
+    std::vector<sckd::NewReading> batch;
+    for (long t = 0; t < ticks; ++t) {
+      for (int s = 0; s < sensors; ++s) {
+        batch.emplace_back(start + t * 60, 1000 + s, std::to_string(20 + s) + ".5");
+      }
+      if (batch.size() >= 10000 || t + 1 == ticks) {
+        if (!(*outbox)->commit(batch).ok()) return 1;
+        batch.clear();
+      }
+    }
+  }
+  const long backlog = ticks * sensors;
+  const std::string config = broker.dir() + "/sckd.yaml";
+  {
+    std::ofstream out(config);
+    out << "platform:\n  token: week01\n  host: 127.0.0.1\n  port: " << broker.port()
+        << "\n  tls: false\n";
+    if (pace >= 0) out << "publish:\n  max_messages_per_second: " << pace << "\n";
+    out << "clock:\n  require_sync: false\noutbox:\n  path: " << outboxPath
+        << "\nsensors:\n  - driver: sim\n    interval: 60s\n    id: 999\n";
+  }
+  const std::string subOut = broker.dir() + "/sub.txt";
+  const pid_t sub =
+      spawnTo({"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-q", "1",
+               "-t", "device/sck/week01/readings"},
+              subOut);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto started = std::chrono::steady_clock::now();
+  const pid_t daemon = spawnTo({sckd, "run", "--config", config}, broker.dir() + "/sckd.log");
+  long rssMin = 1L << 40, rssMax = 0, fdMin = 1L << 30, fdMax = 0;
+  double drained = -1;
+  for (int i = 0; i < 30000; ++i) {  // 10 minutes at most
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (waitpid(daemon, nullptr, WNOHANG) != 0) {
+      std::fprintf(stderr, "offline_bench: sckd exited (log: %s/sckd.log)\n", broker.dir().c_str());
+      return 1;
+    }
+    const long rss = statusKb(daemon, "RssAnon:");
+    const long fds = openFds(daemon);
+    if (i >= 5) {  // past start-up
+      rssMin = std::min(rssMin, rss), rssMax = std::max(rssMax, rss);
+      fdMin = std::min(fdMin, fds), fdMax = std::max(fdMax, fds);
+    }
+    // One entry per recorded_at: a week of ticks, each carrying every sensor.
+    if (static_cast<long>(stampsIn(subOut).size()) >= ticks) {
+      drained = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      break;
+    }
+  }
+  const long hwm = statusKb(daemon, "VmHWM:");
+  kill(daemon, SIGTERM);
+  waitpid(daemon, nullptr, 0);
+  kill(sub, SIGTERM);
+  waitpid(sub, nullptr, 0);
+  const auto stamps = stampsIn(subOut);
+  long outOfOrder = 0;
+  for (std::size_t i = 1; i < stamps.size(); ++i) outOfOrder += stamps[i] < stamps[i - 1];
+  std::printf(
+      "offline_bench: %d days of %d sensors at 60 s = %ld readings queued, "
+      "max_messages_per_second %s\n",
+      days, sensors, backlog, pace < 0 ? "default" : std::to_string(pace).c_str());
+  std::printf("  drained in %.1f s (%zu entries of %d readings arrived)\n", drained, stamps.size(),
+              sensors);
+  std::printf("  sckd while draining: RssAnon %ld-%ld kB (VmHWM %ld kB), open fds %ld-%ld\n",
+              rssMin, rssMax, hwm, fdMin, fdMax);
+  std::printf("  arrival order: %ld entries earlier than the one before\n", outOfOrder);
+  return drained < 0 || outOfOrder > 0 ? 1 : 0;
+}
