@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bench/bench_broker.h"
+#include "bench/bench_process.h"
 
 namespace {
 
@@ -39,20 +40,6 @@ Memory readMemory(pid_t pid) {
       in.ignore(4096, '\n');
   }
   return m;
-}
-
-pid_t spawn(const std::vector<std::string>& args) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (std::freopen("/dev/null", "w", stdout) == nullptr) _exit(127);
-    if (std::freopen("/dev/null", "w", stderr) == nullptr) _exit(127);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
 }
 
 void stop(pid_t pid) {
@@ -84,9 +71,10 @@ int main(int argc, char** argv) {
       out << "  - driver: sim\n    waveform: sine\n    interval: 1s\n    id: " << 55 + i << "\n";
     }
   }
-  pid_t daemon = spawn({sckd, "run", "--config", config});
-  pid_t sub = spawn({"mosquitto_sub", "-h", "localhost", "-p", std::to_string(broker.tlsPort()),
-                     "--cafile", broker.caFile(), "-q", "1", "-t", "device/sck/bench01/readings"});
+  pid_t daemon = bench::spawn({sckd, "run", "--config", config});
+  pid_t sub =
+      bench::spawn({"mosquitto_sub", "-h", "localhost", "-p", std::to_string(broker.tlsPort()),
+                    "--cafile", broker.caFile(), "-q", "1", "-t", "device/sck/bench01/readings"});
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
   Memory d = readMemory(daemon);
   Memory s = readMemory(sub);

@@ -20,43 +20,10 @@
 #include <vector>
 
 #include "bench/bench_broker.h"
+#include "bench/bench_process.h"
 #include "daemon/outbox/outbox.h"
 
 namespace {
-
-long statusKb(pid_t pid, const std::string& key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string k, unit;
-  long value = -1;
-  while (in >> k) {
-    if (k == key && in >> value >> unit) return value;
-    in.ignore(4096, '\n');
-  }
-  return -1;
-}
-
-int openFds(pid_t pid) {
-  DIR* dir = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
-  if (dir == nullptr) return -1;
-  int n = 0;
-  while (dirent* e = readdir(dir)) n += e->d_name[0] != '.';
-  closedir(dir);
-  return n;
-}
-
-pid_t spawnTo(const std::vector<std::string>& args, const std::string& out) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (std::freopen(out.c_str(), "w", stdout) == nullptr) _exit(127);
-    if (std::freopen((out + ".err").c_str(), "w", stderr) == nullptr) _exit(127);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
 
 // Every "recorded_at":"..." in the subscriber's output, in arrival order.
 std::vector<std::string> stampsIn(const std::string& path) {
@@ -118,12 +85,12 @@ int main(int argc, char** argv) {
   }
   const std::string subOut = broker.dir() + "/sub.txt";
   const pid_t sub =
-      spawnTo({"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-q", "1",
-               "-t", "device/sck/week01/readings"},
-              subOut);
+      bench::spawn({"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-q",
+                    "1", "-t", "device/sck/week01/readings"},
+                   subOut);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const auto started = std::chrono::steady_clock::now();
-  const pid_t daemon = spawnTo({sckd, "run", "--config", config}, broker.dir() + "/sckd.log");
+  const pid_t daemon = bench::spawn({sckd, "run", "--config", config}, broker.dir() + "/sckd.log");
   long rssMin = 1L << 40, rssMax = 0, fdMin = 1L << 30, fdMax = 0;
   double drained = -1;
   for (int i = 0; i < 30000; ++i) {  // 10 minutes at most
@@ -132,8 +99,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "offline_bench: sckd exited (log: %s/sckd.log)\n", broker.dir().c_str());
       return 1;
     }
-    const long rss = statusKb(daemon, "RssAnon:");
-    const long fds = openFds(daemon);
+    const long rss = bench::statusKb(daemon, "RssAnon:");
+    const long fds = bench::openFds(daemon);
     if (i >= 5) {  // past start-up
       rssMin = std::min(rssMin, rss), rssMax = std::max(rssMax, rss);
       fdMin = std::min(fdMin, fds), fdMax = std::max(fdMax, fds);
@@ -144,7 +111,7 @@ int main(int argc, char** argv) {
       break;
     }
   }
-  const long hwm = statusKb(daemon, "VmHWM:");
+  const long hwm = bench::statusKb(daemon, "VmHWM:");
   kill(daemon, SIGTERM);
   waitpid(daemon, nullptr, 0);
   kill(sub, SIGTERM);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bench/bench_broker.h"
+#include "bench/bench_process.h"
 
 namespace {
 
@@ -32,50 +33,11 @@ struct Sample {
   bool brokerUp = false;
 };
 
-long statusKb(pid_t pid, const std::string& key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string k, unit;
-  long value = -1;
-  while (in >> k) {
-    if (k == key && in >> value >> unit) return value;
-    in.ignore(4096, '\n');
-  }
-  return -1;
-}
-
-int openFds(pid_t pid) {
-  DIR* dir = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
-  if (dir == nullptr) return -1;
-  int n = 0;
-  while (dirent* e = readdir(dir)) n += e->d_name[0] != '.';
-  closedir(dir);
-  return n;
-}
-
-long fileSize(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 ? static_cast<long>(st.st_size) : 0;
-}
-
-pid_t spawnQuiet(const std::vector<std::string>& args, const std::string& out) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (std::freopen(out.c_str(), "w", stdout) == nullptr) _exit(127);
-    if (std::freopen((out + ".err").c_str(), "w", stderr) == nullptr) _exit(127);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 // `sckd status --json` as text (its "queued" and "delivered" are read by hand).
 long statusField(const std::string& sckd, const std::string& config, const std::string& dir,
                  const std::string& field) {
   const std::string out = dir + "/status.json";
-  pid_t pid = spawnQuiet({sckd, "status", "--json", "--config", config}, out);
+  pid_t pid = bench::spawn({sckd, "status", "--json", "--config", config}, out);
   waitpid(pid, nullptr, 0);
   std::ifstream in(out);
   std::string text((std::istreambuf_iterator<char>(in)), {});
@@ -116,7 +78,7 @@ int main(int argc, char** argv) {
           << "\n";
     }
   }
-  const pid_t daemon = spawnQuiet({sckd, "run", "--config", config}, broker.dir() + "/sckd.log");
+  const pid_t daemon = bench::spawn({sckd, "run", "--config", config}, broker.dir() + "/sckd.log");
   const auto start = std::chrono::steady_clock::now();
   const int total = minutes * 60;
   std::vector<Sample> samples;
@@ -141,10 +103,10 @@ int main(int argc, char** argv) {
     }
     if (second % 10 == 0) {
       Sample s{second,
-               statusKb(daemon, "RssAnon:"),
-               statusKb(daemon, "VmRSS:"),
-               openFds(daemon),
-               fileSize(outbox) + fileSize(outbox + "-wal"),
+               bench::statusKb(daemon, "RssAnon:"),
+               bench::statusKb(daemon, "VmRSS:"),
+               bench::openFds(daemon),
+               bench::fileSize(outbox) + bench::fileSize(outbox + "-wal"),
                up};
       samples.push_back(s);
       std::printf("  %6d %6s %7ld kB %7ld kB %5d %9.1f kB\n", s.second, up ? "up" : "down",
@@ -161,9 +123,9 @@ int main(int argc, char** argv) {
     if (queued >= 0 && queued <= sensors) break;
   }
   const long delivered = statusField(sckd, config, broker.dir(), "delivered");
-  const long fdsEnd = openFds(daemon);
-  const long rssEnd = statusKb(daemon, "RssAnon:");
-  const long hwm = statusKb(daemon, "VmHWM:");
+  const long fdsEnd = bench::openFds(daemon);
+  const long rssEnd = bench::statusKb(daemon, "RssAnon:");
+  const long hwm = bench::statusKb(daemon, "VmHWM:");
   kill(daemon, SIGTERM);
   waitpid(daemon, nullptr, 0);
 
