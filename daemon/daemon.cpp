@@ -1,5 +1,7 @@
 #include "daemon/daemon.h"
 
+#include <malloc.h>
+
 #include <csignal>
 
 #include "daemon/base/log.h"
@@ -38,6 +40,9 @@ int Daemon::run(const std::string& configPath, const Hardware& hardware, const C
   // Before anything else, so every later thread (libraries may start some) inherits the
   // blocked mask and signals reach only our signalfd.
   std::signal(SIGPIPE, SIG_IGN);
+  // One thread does all the work; the only other is a brief host name lookup. One malloc
+  // arena keeps that thread from keeping a heap of its own for the daemon's life.
+  mallopt(M_ARENA_MAX, 1);
   Result<Config> config = loadConfig(configPath, driverSchemas());
   if (!config.ok()) {
     log::error(log::Category::Config, "invalid configuration, not starting:");
