@@ -14,7 +14,7 @@ namespace sckd {
 struct Outbox::Statements {
   SqliteStmt begin, commit, rollback;
   SqliteStmt insert, insertUnstamped, stamp, deleteStamped, dropOtherBoots;
-  SqliteStmt fetch, deleteRange, evict;
+  SqliteStmt fetch, deleteRange, evict, evictUnstamped;
   SqliteStmt addMeta, setMeta, pageCount, freelistCount;
 };
 
@@ -51,11 +51,12 @@ Result<std::int64_t> queryOne(sqlite3* db, sqlite3_stmt* stmt) {
 }  // namespace
 
 Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, std::uint64_t maxSize) {
-  std::uint64_t queued = 0;
-  auto db = outbox_file::openReadWrite(path, &queued);
+  outbox_file::Counts counts;
+  auto db = outbox_file::openReadWrite(path, &counts);
   if (!db) return withContext("outbox", db.error());
   std::unique_ptr<Outbox> outbox(new Outbox(path, maxSize, std::move(*db)));
-  outbox->queued_ = queued;
+  outbox->queued_ = counts.queued;
+  outbox->unstamped_ = counts.unstamped;
   if (auto ok = outbox->prepare(); !ok) return withContext("outbox " + path, ok.error());
   // A lowered max_size applies from the start, not only after the next tick.
   if (auto ok = outbox->enforceMaxSize(); !ok) {
@@ -106,6 +107,8 @@ Status Outbox::prepare() {
        "SELECT id, recorded_at, sensor_id, value FROM readings WHERE id > ? ORDER BY id LIMIT ?"},
       {&s->deleteRange, "DELETE FROM readings WHERE id BETWEEN ? AND ?"},
       {&s->evict, "DELETE FROM readings WHERE id IN (SELECT id FROM readings ORDER BY id LIMIT ?)"},
+      {&s->evictUnstamped,
+       "DELETE FROM unstamped WHERE id IN (SELECT id FROM unstamped ORDER BY id LIMIT ?)"},
       {&s->addMeta,
        "INSERT INTO meta(key, value) VALUES (?1, ?2) "
        "ON CONFLICT(key) DO UPDATE SET value = coalesce(value, 0) + excluded.value"},
@@ -177,6 +180,7 @@ Status Outbox::commit(const std::vector<NewReading>& readings) {
     return makeError(ErrorCode::Storage, what + retry);
   }
   queued_ += queued;
+  unstamped_ += readings.size() - queued;
   if (auto cap = enforceMaxSize(); !cap) {
     // The readings are committed; a failed eviction is retried after the next tick.
     log::warning(log::Category::Outbox,
@@ -214,6 +218,7 @@ Result<std::uint64_t> Outbox::stampBoot(const std::string& bootId, std::int64_t 
                          path_ + ": " + failure.message);
   }
   queued_ += static_cast<std::uint64_t>(stamped);
+  unstamped_ -= std::min<std::uint64_t>(unstamped_, static_cast<std::uint64_t>(stamped));
   return static_cast<std::uint64_t>(stamped);
 }
 
@@ -230,6 +235,7 @@ Result<std::uint64_t> Outbox::dropOtherBoots(const std::string& bootId) {
     return makeError(ErrorCode::Storage, "outbox: dropping readings of earlier boots in " + path_ +
                                              ": " + deleted.error().message);
   }
+  unstamped_ -= std::min<std::uint64_t>(unstamped_, static_cast<std::uint64_t>(*deleted));
   return static_cast<std::uint64_t>(*deleted);
 }
 
@@ -318,12 +324,17 @@ bool Outbox::checkpoint() {
 }
 
 Status Outbox::evictOldest(std::uint64_t rows) {
-  Result<std::int64_t> deleted = deleteRows(
-      statements_->evict.get(), {static_cast<std::int64_t>(rows)}, "dropped", std::nullopt);
+  // The queue first: its readings are older than any still waiting for the clock, which
+  // belong to this boot. A Pi with neither network nor clock for days fills only the other.
+  const bool fromQueue = queued_ > 0;
+  Result<std::int64_t> deleted =
+      deleteRows(fromQueue ? statements_->evict.get() : statements_->evictUnstamped.get(),
+                 {static_cast<std::int64_t>(rows)}, "dropped", std::nullopt);
   if (!deleted.ok())
     return makeError(ErrorCode::Storage,
                      "dropping the oldest readings: " + deleted.error().message);
-  queued_ -= std::min<std::uint64_t>(queued_, static_cast<std::uint64_t>(*deleted));
+  std::uint64_t& pool = fromQueue ? queued_ : unstamped_;
+  pool -= std::min<std::uint64_t>(pool, static_cast<std::uint64_t>(*deleted));
   droppedSinceTake_ += static_cast<std::uint64_t>(*deleted);
   return {};
 }
@@ -338,16 +349,18 @@ Status Outbox::enforceMaxSize() {
   // all that is over. If a reader (`sckd status`) pins it, only the data pages can shrink.
   (void)checkpoint();
   const std::uint64_t target = maxSize_ / 10 * 9;
-  for (int round = 0; round < 1000 && queued_ > 0; ++round) {
+  for (int round = 0; round < 1000 && queued_ + unstamped_ > 0; ++round) {
     size = usedBytes();
     if (!size) return size.error();
     const std::uint64_t wal = outbox_file::fileSize(path_ + "-wal");
     const std::uint64_t data = *size > wal ? *size - wal : 0;
     if (*size <= target || data <= target) break;
-    const std::uint64_t perRow = std::max<std::uint64_t>(1, data / queued_);
+    const std::uint64_t held = queued_ + unstamped_;
+    const std::uint64_t perRow = std::max<std::uint64_t>(1, data / held);
     // Estimate from the average row, then re-measure: pages free only when emptied.
     std::uint64_t rows = (*size - target) / perRow + 1;
-    rows = std::clamp<std::uint64_t>(rows, std::min<std::uint64_t>(64, queued_), 100000);
+    const std::uint64_t pool = queued_ > 0 ? queued_ : unstamped_;
+    rows = std::clamp<std::uint64_t>(rows, std::min<std::uint64_t>(64, pool), 100000);
     if (auto ok = evictOldest(rows); !ok) return ok;
   }
   (void)checkpoint();  // the deletes went to the WAL; leave it small

@@ -80,7 +80,8 @@ class Outbox {
 
   // Commits the readings of one scheduler tick in one transaction. On a full disk it fails
   // with a clear error and the caller keeps the readings to try again; nothing already
-  // stored is touched. Past max_size the oldest queued readings are dropped (and counted).
+  // stored is touched. Past max_size the oldest queued readings are dropped (and counted),
+  // then, if the queue is empty, the oldest of those waiting for the clock.
   Status commit(const std::vector<NewReading>& readings);
 
   // The wall clock is synchronised: every reading of boot `bootId` kept aside gets its
@@ -128,6 +129,7 @@ class Outbox {
   std::unique_ptr<Statements> statements_;
   std::int64_t pageSize_ = 4096;
   std::uint64_t queued_ = 0;
+  std::uint64_t unstamped_ = 0;  // kept aside until the clock syncs; under max_size too
   std::uint64_t droppedSinceTake_ = 0;
 };
 

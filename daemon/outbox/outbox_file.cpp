@@ -194,7 +194,7 @@ Status checkDirectory(const std::string& path) {
   return {};
 }
 
-Result<SqliteDb> openReadWrite(const std::string& path, std::uint64_t* queued) {
+Result<SqliteDb> openReadWrite(const std::string& path, Counts* counts) {
   if (auto dir = checkDirectory(path); !dir) return dir.error();
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   auto db = openConnection(path, flags);
@@ -202,19 +202,30 @@ Result<SqliteDb> openReadWrite(const std::string& path, std::uint64_t* queued) {
   auto verdict = classify(db->get());
   if (!verdict) return withContext("cannot read " + path, verdict.error());
   if (verdict->kind == Verdict::Ours) {
-    // The one full count: afterwards the outbox follows commits, acks and evictions. It
-    // reads every page of the queue, so it also finds a damaged one.
-    auto count = sqliteQueryInt(db->get(), "SELECT count(*) FROM readings");
-    if (count) {
-      *queued = static_cast<std::uint64_t>(count->value_or(0));
-    } else if (lastErrorIsCorruption(db->get())) {
-      verdict = Verdict{Verdict::Rejected, "corrupt: " + count.error().message};
-    } else {
-      return withContext("cannot read " + path, count.error());
+    // The one full count of each: afterwards the outbox follows commits, acks, stamps and
+    // evictions. They read every page of both tables, so they also find a damaged one.
+    auto hasUnstamped = sqliteQueryInt(
+        db->get(),
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'unstamped'");
+    Result<std::optional<std::int64_t>> queued =
+        sqliteQueryInt(db->get(), "SELECT count(*) FROM readings");
+    Result<std::optional<std::int64_t>> unstamped = std::optional<std::int64_t>(0);
+    if (queued && hasUnstamped && hasUnstamped->value_or(0) > 0) {
+      unstamped = sqliteQueryInt(db->get(), "SELECT count(*) FROM unstamped");
+    }
+    for (const auto* count : {&hasUnstamped, &queued, &unstamped}) {
+      if (count->ok() || verdict->kind == Verdict::Rejected) continue;
+      if (!lastErrorIsCorruption(db->get()))
+        return withContext("cannot read " + path, count->error());
+      verdict = Verdict{Verdict::Rejected, "corrupt: " + count->error().message};
+    }
+    if (verdict->kind == Verdict::Ours) {
+      counts->queued = static_cast<std::uint64_t>(queued->value_or(0));
+      counts->unstamped = static_cast<std::uint64_t>(unstamped->value_or(0));
     }
   }
   if (verdict->kind == Verdict::Rejected) {
-    *queued = 0;
+    *counts = Counts{};
     // Leave a foreign WAL as it is: it goes aside with its file, unmerged.
     sqlite3_db_config(db->get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     db->reset();

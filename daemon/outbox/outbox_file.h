@@ -20,10 +20,16 @@ inline constexpr std::int64_t kSchemaVersion = 2;  // PRAGMA user_version; 1 upg
 // and a typo in outbox.path should be an error, not a new directory somewhere.
 Status checkDirectory(const std::string& path);
 
-// Opens the outbox read-write, ready for use, and counts its queue into `queued`: a file
-// that is corrupt or not ours is renamed aside first (never deleted) and a fresh one
-// created. Its checks cost the same whatever the backlog, but for the count.
-Result<SqliteDb> openReadWrite(const std::string& path, std::uint64_t* queued);
+// How many readings an outbox holds, counted at open.
+struct Counts {
+  std::uint64_t queued = 0;     // in the publishing queue
+  std::uint64_t unstamped = 0;  // waiting for the clock to sync
+};
+
+// Opens the outbox read-write, ready for use, and counts what it holds: a file that is
+// corrupt or not ours is renamed aside first (never deleted) and a fresh one created. Its
+// checks cost the same whatever the backlog, but for the counts.
+Result<SqliteDb> openReadWrite(const std::string& path, Counts* counts);
 
 // Reads every page of the outbox on a read-only connection of its own (safe beside the
 // daemon's writes): an empty string when it is sound, else what is wrong.

@@ -134,7 +134,7 @@ TEST(OutboxFile, TheFullCheckFindsDamageThatOpenDoesNotRead) {
   auto sound = Outbox::check(path);
   ASSERT_TRUE(sound.ok()) << sound.error().message;
   EXPECT_EQ(*sound, "");
-  damageRootPage(path, "unstamped");
+  damageRootPage(path, "sqlite_sequence");
   {
     auto outbox = Outbox::open(path, 1 << 30);
     ASSERT_TRUE(outbox.ok()) << outbox.error().message;

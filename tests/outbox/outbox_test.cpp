@@ -185,6 +185,38 @@ TEST(Outbox, PastMaxSizeTheOldestAreDroppedAndCounted) {
   EXPECT_EQ(reopened->takeDroppedCount(), 0u);
 }
 
+// A Pi with neither network nor a synchronised clock for days: everything it takes waits
+// for the clock, and the cap holds for that too.
+TEST(Outbox, MaxSizeHoldsForReadingsWaitingForTheClock) {
+  TempDir dir;
+  const std::string path = dir.file("outbox.db");
+  const std::uint64_t maxSize = 512 * 1024;
+  auto outbox = openOrDie(path, maxSize);
+  ASSERT_TRUE(outbox);
+  std::uint64_t dropped = 0;
+  for (int t = 0; t < 40; ++t) {
+    std::vector<NewReading> tick = makeTick(10'000 + t, 1000);
+    for (std::size_t i = 0; i < tick.size(); ++i) {
+      tick[i].boot = BootStamp{"this-boot", t * 1000 + static_cast<std::int64_t>(i)};
+    }
+    ASSERT_TRUE(outbox->commit(tick).ok());
+    dropped += outbox->takeDroppedCount();
+  }
+  auto stats = outbox->stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_GT(dropped, 0u);
+  EXPECT_EQ(stats->unstamped + dropped, 40'000u);
+  EXPECT_EQ(stats->dropped, dropped);
+  EXPECT_LE(stats->sizeBytes, maxSize + maxSize / 5) << "file plus WAL stays near the cap";
+  // The newest are what is left: stamping them queues the last tick's readings.
+  auto stamped = outbox->stampBoot("this-boot", 0);
+  ASSERT_TRUE(stamped.ok());
+  EXPECT_EQ(*stamped, stats->unstamped);
+  const auto rows = fetchAll(*outbox);
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back().value, makeTick(10'039, 1000).back().value);
+}
+
 TEST(Outbox, OpenCreatesAMissingDirectory) {
   TempDir dir;
   const std::string path = dir.file("new/data/outbox.db");
