@@ -68,9 +68,6 @@ class Driver {
   virtual Result<Measurement> collect() = 0;
 };
 
-// The one that sckd check uses: no loop runs there, so nothing can be watched.
-FdWatcher& noFdWatcher();
-
 struct DriverContext {
   const SensorConfig& sensor;
   const Clock& clock;

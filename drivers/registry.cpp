@@ -35,11 +35,6 @@ const DriverInfo* findDriver(std::string_view name) {
   return it == drivers.end() ? nullptr : &*it;
 }
 
-FdWatcher& noFdWatcher() {
-  static NoFdWatcher none;
-  return none;
-}
-
 const SensorSchemas& driverSchemas() {
   static const SensorSchemas schemas = [] {
     SensorSchemas table;

@@ -43,4 +43,10 @@ class NoFdWatcher final : public FdWatcher {
   void unwatch(int) override {}
 };
 
+// The one watcher of that kind, for contexts built without a loop.
+inline FdWatcher& noFdWatcher() {
+  static NoFdWatcher none;
+  return none;
+}
+
 }  // namespace sckd
