@@ -113,4 +113,11 @@ bool RateLimiter::allow(MonoTime now, std::uint64_t* suppressed) {
   return false;
 }
 
+void RateLimiter::force(MonoTime now, std::uint64_t* suppressed) {
+  started_ = true;
+  last_ = now;
+  if (suppressed != nullptr) *suppressed = suppressed_;
+  suppressed_ = 0;
+}
+
 }  // namespace sckd::log

@@ -52,6 +52,9 @@ class RateLimiter {
   // Returns true when a line may be written now; *suppressed receives how many calls were
   // refused since the last line that went through.
   bool allow(MonoTime now, std::uint64_t* suppressed);
+  // Lets this line through whatever the interval (it is news: a new reason for the same
+  // failure), counts it as the last line, and hands over what was held back before it.
+  void force(MonoTime now, std::uint64_t* suppressed);
   void reset() {
     started_ = false;
     suppressed_ = 0;

@@ -177,8 +177,11 @@ void Session::logFailure(bool wasConnected, const Error& why) {
   // Repeats of one failure are rate-limited; a new reason (the broker now refuses us, the
   // name stopped resolving) is news and is always told.
   std::uint64_t suppressed = 0;
-  const bool newReason = why.message != lastLoggedReason_;
-  if (!failureLog_.allow(clock_.monotonic(), &suppressed) && !newReason) return;
+  if (why.message != lastLoggedReason_) {
+    failureLog_.force(clock_.monotonic(), &suppressed);
+  } else if (!failureLog_.allow(clock_.monotonic(), &suppressed)) {
+    return;
+  }
   lastLoggedReason_ = why.message;
   std::string line = "cannot connect to " + endpoint_ + ": " + why.message;
   if (suppressed > 0) line += " [" + std::to_string(suppressed) + " more failed attempts]";

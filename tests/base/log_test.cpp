@@ -78,5 +78,19 @@ TEST(RateLimiter, LetsTheFirstThroughThenOnePerIntervalAndCountsTheRest) {
   EXPECT_EQ(suppressed, 2u);  // never silent: the next line says how many were held back
 }
 
+TEST(RateLimiter, ANewReasonIsForcedThroughAndCountsOnlyWhatWasHeldBack) {
+  log::RateLimiter limiter(std::chrono::seconds(60));
+  MonoTime t0{std::chrono::hours(5)};
+  std::uint64_t suppressed = 99;
+  EXPECT_TRUE(limiter.allow(t0, &suppressed));
+  EXPECT_FALSE(limiter.allow(t0 + std::chrono::seconds(1), &suppressed));
+  limiter.force(t0 + std::chrono::seconds(2), &suppressed);
+  EXPECT_EQ(suppressed, 1u);  // the forced line itself is not counted as held back
+  // The interval starts again at the forced line.
+  EXPECT_FALSE(limiter.allow(t0 + std::chrono::seconds(61), &suppressed));
+  EXPECT_TRUE(limiter.allow(t0 + std::chrono::seconds(62), &suppressed));
+  EXPECT_EQ(suppressed, 1u);
+}
+
 }  // namespace
 }  // namespace sckd
