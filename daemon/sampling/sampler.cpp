@@ -93,7 +93,11 @@ void Sampler::armNextTick() {
 }
 
 bool Sampler::clockSynchronised() {
-  noticeStep();
+  // Wall minus boot time, read once per tick: the step check and the stamping share it.
+  const std::int64_t offsetMs =
+      std::chrono::duration_cast<Millis>(clock_.wall().time_since_epoch()).count() -
+      clock_.sinceBoot().count();
+  noticeStep(offsetMs);
   if (requireSync_ && !clock_.synchronized()) {
     if (!clockWasUnsynced_) {
       // Said once: a Pi without a real-time clock boots in 1970 until NTP answers, and the
@@ -109,9 +113,6 @@ bool Sampler::clockSynchronised() {
     return false;
   }
   if (stampPending_) {
-    const std::int64_t offsetMs =
-        std::chrono::duration_cast<Millis>(clock_.wall().time_since_epoch()).count() -
-        clock_.sinceBoot().count();
     Result<std::uint64_t> stamped = outbox_.stampBoot(clock_.bootId(), offsetMs);
     if (!stamped.ok()) {
       // Tried again next tick; this tick's readings are stamped with the clock as usual.
@@ -130,10 +131,7 @@ bool Sampler::clockSynchronised() {
   return true;
 }
 
-void Sampler::noticeStep() {
-  const std::int64_t offsetMs =
-      std::chrono::duration_cast<Millis>(clock_.wall().time_since_epoch()).count() -
-      clock_.sinceBoot().count();
+void Sampler::noticeStep(std::int64_t offsetMs) {
   const std::optional<std::int64_t> last = std::exchange(lastOffsetMs_, offsetMs);
   // Below a few seconds it is slewing or scheduling noise, not a step.
   if (!last || std::llabs(offsetMs - *last) < 2000) return;

@@ -69,7 +69,7 @@ class Sampler {
   // Whether this tick's readings get a recorded_at now; says when the clock's state
   // changes or it steps, and stamps the readings that waited for it.
   bool clockSynchronised();
-  void noticeStep();
+  void noticeStep(std::int64_t offsetMs);  // offsetMs: wall - CLOCK_BOOTTIME now
   void collect(std::size_t index, const std::shared_ptr<Tick>& tick);
   void sensorFailed(SensorState& state, const Error& error);
   void sensorSucceeded(SensorState& state);

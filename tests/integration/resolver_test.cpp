@@ -20,7 +20,11 @@ constexpr const char* kBrokerName = "broker.sckd.test";
 class Resolver : public IntegrationTest {
  protected:
   void SetUp() override {
-    if (::geteuid() != 0) GTEST_SKIP() << "needs root: a DNS server on port 53, a mount namespace";
+    // CI runs as root, so there it always runs; a developer's non-root run skips it.
+    if (::geteuid() != 0) {
+      GTEST_SKIP() << "needs root (uid 0): it binds UDP port 53 on " << FakeDns::kAddress
+                   << " and bind-mounts /etc/resolv.conf in a private mount namespace";
+    }
     ASSERT_NO_FATAL_FAILURE(startBroker());
     std::string why;
     dns_ = FakeDns::start(FakeDns::Mode::Swallow, &why);
