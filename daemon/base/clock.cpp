@@ -24,11 +24,10 @@ bool SystemClock::synchronized() const {
   return (tx.status & STA_UNSYNC) == 0;
 }
 
-Millis SystemClock::sinceBoot() const {
+Nanos SystemClock::sinceBoot() const {
   timespec ts{};
   ::clock_gettime(CLOCK_BOOTTIME, &ts);
-  return std::chrono::duration_cast<Millis>(std::chrono::seconds(ts.tv_sec) +
-                                            std::chrono::nanoseconds(ts.tv_nsec));
+  return std::chrono::seconds(ts.tv_sec) + Nanos(ts.tv_nsec);
 }
 
 const std::string& SystemClock::bootId() const {

@@ -12,6 +12,7 @@ using MonoTime = MonoClock::time_point;
 using WallTime = std::chrono::system_clock::time_point;
 using Seconds = std::chrono::seconds;
 using Millis = std::chrono::milliseconds;
+using Nanos = std::chrono::nanoseconds;
 
 class Clock {
  public:
@@ -24,7 +25,7 @@ class Clock {
   virtual bool synchronized() const = 0;
   // Time since this boot (CLOCK_BOOTTIME, suspend included) and the boot's identity: how a
   // reading taken before the wall clock is synchronised is stamped until it is.
-  virtual Millis sinceBoot() const = 0;
+  virtual Nanos sinceBoot() const = 0;
   virtual const std::string& bootId() const = 0;
 };
 
@@ -33,7 +34,7 @@ class SystemClock final : public Clock {
   MonoTime monotonic() const override;
   WallTime wall() const override;
   bool synchronized() const override;
-  Millis sinceBoot() const override;
+  Nanos sinceBoot() const override;
   // The kernel's /proc/sys/kernel/random/boot_id, read once.
   const std::string& bootId() const override;
 

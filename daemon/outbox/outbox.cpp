@@ -98,8 +98,9 @@ Status Outbox::prepare() {
        "VALUES (?, ?, ?, ?, ?)"},
       {&s->stamp,
        "INSERT INTO readings(recorded_at, sensor_id, value) "
-       "SELECT (since_boot_ms + ?1) / 1000, sensor_id, "
-       "CASE WHEN value_is_time THEN CAST((since_boot_ms + ?1) / 1000 AS TEXT) ELSE value END "
+       "SELECT (since_boot_ms * 1000 + ?1) / 1000000, sensor_id, "
+       "CASE WHEN value_is_time THEN CAST((since_boot_ms * 1000 + ?1) / 1000000 AS TEXT) "
+       "ELSE value END "
        "FROM unstamped WHERE boot_id = ?2 ORDER BY id"},
       {&s->deleteStamped, "DELETE FROM unstamped WHERE boot_id = ?"},
       {&s->dropOtherBoots, "DELETE FROM unstamped WHERE boot_id <> ?"},
@@ -189,14 +190,14 @@ Status Outbox::commit(const std::vector<NewReading>& readings) {
   return {};
 }
 
-Result<std::uint64_t> Outbox::stampBoot(const std::string& bootId, std::int64_t offsetMs) {
+Result<std::uint64_t> Outbox::stampBoot(const std::string& bootId, std::int64_t offsetUs) {
   sqlite3* db = db_.get();
   Statements& s = *statements_;
   std::int64_t stamped = 0;
   bool ok = run(s.begin.get());
   if (ok) {
     StmtReset reset(s.stamp.get());
-    ok = sqlite3_bind_int64(s.stamp.get(), 1, offsetMs) == SQLITE_OK &&
+    ok = sqlite3_bind_int64(s.stamp.get(), 1, offsetUs) == SQLITE_OK &&
          sqlite3_bind_text(s.stamp.get(), 2, bootId.data(), static_cast<int>(bootId.size()),
                            SQLITE_STATIC) == SQLITE_OK &&
          sqlite3_step(s.stamp.get()) == SQLITE_DONE;

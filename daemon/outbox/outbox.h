@@ -85,10 +85,10 @@ class Outbox {
   Status commit(const std::vector<NewReading>& readings);
 
   // The wall clock is synchronised: every reading of boot `bootId` kept aside gets its
-  // recorded_at, (sinceBootMs + offsetMs) / 1000 with offsetMs = wall - CLOCK_BOOTTIME at
-  // the sync, and is queued for publishing after everything queued so far, in one
-  // transaction. Returns how many.
-  Result<std::uint64_t> stampBoot(const std::string& bootId, std::int64_t offsetMs);
+  // recorded_at, (sinceBootMs * 1000 + offsetUs) / 1e6 with offsetUs = wall - CLOCK_BOOTTIME
+  // in microseconds at the sync, and is queued for publishing after everything queued so
+  // far, in one transaction. Returns how many.
+  Result<std::uint64_t> stampBoot(const std::string& bootId, std::int64_t offsetUs);
   // Drops the readings kept aside by boots other than `bootId`: their boot ended before
   // the clock synced, so they can never be given a true time. Counted as dropped; returns
   // how many.

@@ -14,6 +14,14 @@ namespace {
 // (about a day of 10 sensors at 1 s), so a long outage cannot exhaust a Pi's RAM.
 constexpr std::size_t kMaxUnsaved = 1'000'000;
 
+// A tick's boot time, rounded up to the millisecond: ticks fall just after a whole second,
+// and rounding down would stamp a reading taken 0.3 ms into a second into the one before.
+// Rounded up, the stamp errs by under a millisecond into the future, which changes the
+// second only for a reading taken in a second's last millisecond.
+std::int64_t sinceBootMs(const Clock& clock) {
+  return std::chrono::ceil<Millis>(clock.sinceBoot()).count();
+}
+
 }  // namespace
 
 // The readings of one tick, gathered while its sensors' measurements complete.
@@ -94,10 +102,12 @@ void Sampler::armNextTick() {
 
 bool Sampler::clockSynchronised() {
   // Wall minus boot time, read once per tick: the step check and the stamping share it.
-  const std::int64_t offsetMs =
-      std::chrono::duration_cast<Millis>(clock_.wall().time_since_epoch()).count() -
-      clock_.sinceBoot().count();
-  noticeStep(offsetMs);
+  // Microseconds, not milliseconds: ticks fall just after a whole second, and a rounding
+  // error of a millisecond would stamp a reading into the second before (sinceBootMs).
+  const std::int64_t offsetUs = std::chrono::floor<std::chrono::microseconds>(
+                                    clock_.wall().time_since_epoch() - clock_.sinceBoot())
+                                    .count();
+  noticeStep(offsetUs);
   if (requireSync_ && !clock_.synchronized()) {
     if (!clockWasUnsynced_) {
       // Said once: a Pi without a real-time clock boots in 1970 until NTP answers, and the
@@ -113,7 +123,7 @@ bool Sampler::clockSynchronised() {
     return false;
   }
   if (stampPending_) {
-    Result<std::uint64_t> stamped = outbox_.stampBoot(clock_.bootId(), offsetMs);
+    Result<std::uint64_t> stamped = outbox_.stampBoot(clock_.bootId(), offsetUs);
     if (!stamped.ok()) {
       // Tried again next tick; this tick's readings are stamped with the clock as usual.
       log::warning(log::Category::Outbox, stamped.error().message);
@@ -131,12 +141,12 @@ bool Sampler::clockSynchronised() {
   return true;
 }
 
-void Sampler::noticeStep(std::int64_t offsetMs) {
-  const std::optional<std::int64_t> last = std::exchange(lastOffsetMs_, offsetMs);
+void Sampler::noticeStep(std::int64_t offsetUs) {
+  const std::optional<std::int64_t> last = std::exchange(lastOffsetUs_, offsetUs);
   // Below a few seconds it is slewing or scheduling noise, not a step.
-  if (!last || std::llabs(offsetMs - *last) < 2000) return;
-  const std::int64_t step = offsetMs - *last;
-  const std::int64_t magnitude = std::llabs(step) / 1000;
+  if (!last || std::llabs(offsetUs - *last) < 2'000'000) return;
+  const std::int64_t step = offsetUs - *last;
+  const std::int64_t magnitude = std::llabs(step) / 1'000'000;
   std::string size;
   if (magnitude >= 2 * 86400) {
     size = std::to_string(magnitude / 86400) + " days";
@@ -164,7 +174,7 @@ void Sampler::onTick() {
   if (synchronised) {
     tick->recordedAt = toUnixSeconds(now);
   } else {
-    tick->boot = BootStamp{clock_.bootId(), clock_.sinceBoot().count()};
+    tick->boot = BootStamp{clock_.bootId(), sinceBootMs(clock_)};
   }
   // Held at one while starting, so a measurement that completes inline cannot finish the
   // tick before every due sensor has been started.

@@ -69,7 +69,7 @@ class Sampler {
   // Whether this tick's readings get a recorded_at now; says when the clock's state
   // changes or it steps, and stamps the readings that waited for it.
   bool clockSynchronised();
-  void noticeStep(std::int64_t offsetMs);  // offsetMs: wall - CLOCK_BOOTTIME now
+  void noticeStep(std::int64_t offsetUs);  // offsetUs: wall - CLOCK_BOOTTIME now, in µs
   void collect(std::size_t index, const std::shared_ptr<Tick>& tick);
   void sensorFailed(SensorState& state, const Error& error);
   void sensorSucceeded(SensorState& state);
@@ -88,7 +88,7 @@ class Sampler {
   // Readings of this boot may wait in the outbox for a stamp (a previous run of this boot
   // may have left some too, so it starts true when sync is required).
   bool stampPending_ = false;
-  std::optional<std::int64_t> lastOffsetMs_;  // wall - CLOCK_BOOTTIME at the last tick
+  std::optional<std::int64_t> lastOffsetUs_;  // wall - CLOCK_BOOTTIME at the last tick, µs
   // Readings that could not be committed (disk full): retried with the next commit.
   std::deque<NewReading> unsaved_;
   log::RateLimiter commitFailureLog_{std::chrono::minutes(5)};

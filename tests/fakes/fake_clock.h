@@ -18,8 +18,8 @@ class FakeClock final : public Clock {
   WallTime wall() const override { return wall_; }
   bool synchronized() const override { return synchronized_; }
   // The boot started when the monotonic clock did.
-  Millis sinceBoot() const override {
-    return std::chrono::duration_cast<Millis>(mono_ - MonoTime(std::chrono::hours(1000)));
+  Nanos sinceBoot() const override {
+    return std::chrono::duration_cast<Nanos>(mono_ - MonoTime(std::chrono::hours(1000)));
   }
   const std::string& bootId() const override { return bootId_; }
   void setBootId(std::string id) { bootId_ = std::move(id); }

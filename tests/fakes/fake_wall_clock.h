@@ -21,7 +21,7 @@ class FakeWallClock final : public Clock {
     return std::chrono::system_clock::now() + WallTime::duration(offset_.load());
   }
   bool synchronized() const override { return synchronized_.load(); }
-  Millis sinceBoot() const override { return real_.sinceBoot(); }
+  Nanos sinceBoot() const override { return real_.sinceBoot(); }
   const std::string& bootId() const override { return real_.bootId(); }
 
   void stepWall(std::chrono::nanoseconds d) {

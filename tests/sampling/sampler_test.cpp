@@ -188,6 +188,31 @@ TEST_F(SamplerTest, ReadingsBeforeSyncAreKeptThenStampedWithTheirTrueTime) {
   EXPECT_EQ(outbox_->stats()->unstamped, 0u);
 }
 
+// Ticks fall just after a whole second. Here the boot began 0.6 ms off a millisecond, so a
+// tick's boot time has a fraction of a millisecond: rounded down, each reading would be
+// stamped into the second before its own, one second twice and its own never.
+TEST_F(SamplerTest, ReadingsTakenJustAfterASecondBeganAreStampedIntoThatSecond) {
+  clock_.stepWall(std::chrono::microseconds(600));
+  clock_.setSynchronized(false);
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(makeSim(simConfig("counter", 55, "counter"), clock_));
+  Sampler sampler(timers_, clock_, *outbox_, /*requireSync=*/true, std::move(sensors));
+  ::testing::internal::CaptureStderr();
+  sampler.start();
+  timers_.runFor(Seconds(4));
+  clock_.setSynchronized(true);
+  timers_.runFor(Seconds(1));
+  (void)::testing::internal::GetCapturedStderr();
+
+  auto rows = outbox_->fetchAfter(0, 100);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 5u);
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    EXPECT_EQ((*rows)[i].recordedAt, 1'795'000'001 + static_cast<std::int64_t>(i)) << i;
+    EXPECT_EQ((*rows)[i].value, std::to_string((*rows)[i].recordedAt));
+  }
+}
+
 // Readings a boot left unstamped (it lost power before NTP answered) can never get a true
 // time: the next start drops them with one warning that counts them, and keeps this boot's.
 TEST_F(SamplerTest, ReadingsOfABootThatNeverSyncedAreDroppedAtStart) {
