@@ -11,14 +11,15 @@
 
 namespace sckd {
 
-enum class OptionType { Integer, Number, String, Boolean, Duration };
+// Duration: whole seconds ("90s", "5m"); Milliseconds: with their unit ("20ms", "1s").
+enum class OptionType { Integer, Number, String, Boolean, Duration, Milliseconds };
 
 // A driver-specific config key, validated by the config loader.
 struct OptionSpec {
   std::string_view key;
   OptionType type = OptionType::Integer;
   bool required = false;
-  double min = 0;  // for Integer, Number, Duration (seconds); ignored when min > max
+  double min = 0;  // for Integer, Number, Duration (s), Milliseconds (ms); unused if min > max
   double max = -1;
   std::vector<std::string_view> choices;  // for String: the allowed values, if any
   std::string_view defaultValue;          // as it would be written in YAML; empty: none
@@ -28,13 +29,18 @@ struct OptionSpec {
 // A quantity as the config sees it: the key under `ids:` and its default platform id.
 struct QuantitySchema {
   std::string_view name;
-  int defaultId = 0;  // 0: none, the config must give one
+  int defaultId = 0;  // 0: none, the config must give one (unless optional)
+  // Measured only when given an id (a pulse counter's rate, amount or both); a sensor
+  // must give at least one of its optional quantities an id.
+  bool optional = false;
 };
 
 struct SensorSchema {
   std::string_view driver;     // `driver:` in the config
   bool onI2cBus = false;       // needs `bus:` and `address:`
   std::vector<int> addresses;  // the addresses the chip can have; the first is the default
+  // Reads one GPIO line, named by its `chip:` and `line:` options; no two sensors may.
+  bool onGpioLine = false;
   std::vector<QuantitySchema> quantities;
   std::vector<OptionSpec> options;
   // For chips whose default ids depend on the address; empty: QuantitySchema::defaultId.

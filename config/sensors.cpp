@@ -22,6 +22,7 @@ struct SensorExtra {
   std::map<std::string, std::pair<SourcePos, std::string>, std::less<>> idOrigin;  // pos, path
   SourcePos namePos;
   bool defaultName = false;
+  bool onGpioLine = false;
 };
 
 bool validName(const std::string& name) {
@@ -82,6 +83,12 @@ std::optional<OptionValue> readOption(const Field& f, const OptionSpec& spec, Di
       std::int64_t hi = ranged ? static_cast<std::int64_t>(std::floor(spec.max))
                                : std::numeric_limits<std::int64_t>::max();
       if (auto v = readDuration(f, lo, hi, diag)) return OptionValue{*v};
+      return std::nullopt;
+    }
+    case OptionType::Milliseconds: {
+      std::int64_t lo = ranged ? static_cast<std::int64_t>(std::ceil(spec.min)) : 0;
+      std::int64_t hi = ranged ? static_cast<std::int64_t>(std::floor(spec.max)) : 86'400'000;
+      if (auto v = readMillis(f, lo, hi, diag)) return OptionValue{*v};
       return std::nullopt;
     }
     case OptionType::String: {
@@ -202,6 +209,7 @@ void readIds(const YAML::Node& entry, const std::string& label, SourcePos entryP
       extra.idOrigin[std::string(q.name)] = {entryPos, label + ".ids." + std::string(q.name)};
       continue;
     }
+    if (q.optional) continue;
     bool one = info.quantities.size() == 1;
     // A failed `id:`/`ids:` value was reported already; do not report it twice.
     if ((one && id) || (!one && ids)) {
@@ -212,6 +220,24 @@ void readIds(const YAML::Node& entry, const std::string& label, SourcePos entryP
              "needs a platform id: " + hint +
                  " with the platform's sensor id for this quantity (driver '" +
                  std::string(info.driver) + "' has no default)");
+  }
+  // Optional quantities: at least one of them is measured, or the sensor reads nothing.
+  std::vector<std::string_view> optional;
+  bool anyGiven = false;
+  for (const QuantitySchema& q : info.quantities) {
+    if (!q.optional) continue;
+    optional.push_back(q.name);
+    anyGiven = anyGiven || s.ids.count(q.name) != 0 || extra.idOrigin.count(q.name) != 0;
+  }
+  if (!optional.empty() && !anyGiven && !(ids && !ids->node.IsNull())) {
+    std::string example;
+    for (std::string_view q : optional) {
+      example +=
+          std::string(example.empty() ? "" : " and/or ") + "`ids: {" + std::string(q) + ": N}`";
+    }
+    diag.add(entryPos, label + ".ids",
+             "needs a platform id for at least one of " + joinNames(optional) + ": add " + example +
+                 " (driver '" + std::string(info.driver) + "' measures only those)");
   }
 }
 
@@ -286,6 +312,7 @@ void readSensor(const YAML::Node& entry, std::size_t index, const SensorSchemas&
   }
   if (info == nullptr) return;
 
+  extra.onGpioLine = info->onGpioLine;
   readBusAddress(entry, label, s.pos, *info, s, diag);
   readIds(entry, label, s.pos, *info, s, extra, diag);
   readOptions(entry, label, s.pos, *info, s, diag);
@@ -304,10 +331,27 @@ void readSensor(const YAML::Node& entry, std::size_t index, const SensorSchemas&
 void checkAcrossSensors(const std::vector<SensorConfig>& sensors,
                         const std::vector<SensorExtra>& extras, Diagnostics& diag) {
   std::map<std::string, std::size_t, std::less<>> names;
-  std::map<int, std::pair<std::size_t, std::string>> ids;  // id -> sensor, quantity
+  std::map<int, std::pair<std::size_t, std::string>> ids;                // id -> sensor, quantity
+  std::map<std::pair<std::string, std::string>, std::size_t> gpioLines;  // (chip, line) -> sensor
   for (std::size_t i = 0; i < sensors.size(); ++i) {
     const SensorConfig& s = sensors[i];
     if (s.name.empty()) continue;
+    auto chip = s.options.find("chip");
+    auto line = s.options.find("line");
+    if (extras[i].onGpioLine && chip != s.options.end() && line != s.options.end()) {
+      // Written the same way only: a chip named by number here and by label there is the
+      // same line too, which the kernel refuses at the second request ("busy").
+      auto key =
+          std::pair{std::get<std::string>(chip->second), std::get<std::string>(line->second)};
+      auto [other, fresh] = gpioLines.emplace(key, i);
+      if (!fresh) {
+        const SensorConfig& first = sensors[other->second];
+        diag.add(s.pos, extras[i].label + ".line",
+                 "line " + key.second + " of " + key.first + " is already read by sensor " +
+                     quoted(first.name) + " (" + positionText(first.pos) +
+                     "); one line can feed only one sensor");
+      }
+    }
     auto [it, fresh] = names.emplace(s.name, i);
     if (!fresh) {
       std::string what = quoted(s.name) + " is already the name of the sensor at " +

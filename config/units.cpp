@@ -25,6 +25,7 @@ struct Unit {
 };
 
 constexpr std::array<Unit, 4> kDurationUnits{{{"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}}};
+constexpr std::array<Unit, 2> kMillisUnits{{{"ms", 1}, {"s", 1000}}};
 constexpr std::uint64_t kKi = 1024;
 constexpr std::array<Unit, 9> kSizeUnits{{{"B", 1},
                                           {"kB", 1000},
@@ -63,6 +64,14 @@ std::optional<std::int64_t> parseDuration(std::string_view text) {
   return static_cast<std::int64_t>(*seconds);
 }
 
+std::optional<std::int64_t> parseMillis(std::string_view text) {
+  auto split = splitNumberUnit(text);
+  if (!split || split->second.empty()) return std::nullopt;  // the unit is required
+  auto millis = scale(text, kMillisUnits, 86'400'000);
+  if (!millis) return std::nullopt;
+  return static_cast<std::int64_t>(*millis);
+}
+
 std::optional<std::uint64_t> parseSize(std::string_view text) {
   return scale(text, kSizeUnits, std::numeric_limits<std::uint64_t>::max());
 }
@@ -75,6 +84,11 @@ std::string formatDuration(std::int64_t seconds) {
     }
   }
   return std::to_string(seconds) + "s";
+}
+
+std::string formatMillis(std::int64_t millis) {
+  if (millis > 0 && millis % 1000 == 0) return std::to_string(millis / 1000) + "s";
+  return std::to_string(millis) + "ms";
 }
 
 std::string formatSize(std::uint64_t bytes) {

@@ -334,6 +334,24 @@ std::optional<std::int64_t> readDuration(const Field& f, std::int64_t minSeconds
   return value;
 }
 
+std::optional<std::int64_t> readMillis(const Field& f, std::int64_t minMillis,
+                                       std::int64_t maxMillis, Diagnostics& diag) {
+  std::string range = "from " + formatMillis(minMillis) + " to " + formatMillis(maxMillis);
+  std::optional<std::int64_t> value;
+  if (f.node.IsScalar()) value = parseMillis(f.node.Scalar());
+  if (!value) {
+    diag.add(f.pos, f.path,
+             "expected a duration " + range + ": " + std::string(kMillisForms) + ", got " +
+                 describeKind(f.node));
+    return std::nullopt;
+  }
+  if (*value < minMillis || *value > maxMillis) {
+    diag.add(f.pos, f.path, quoted(f.node.Scalar()) + " is out of range: must be " + range);
+    return std::nullopt;
+  }
+  return value;
+}
+
 std::optional<std::uint64_t> readSize(const Field& f, std::uint64_t min, std::uint64_t max,
                                       Diagnostics& diag) {
   std::string range = "from " + formatSize(min) + " to " + formatSize(max);

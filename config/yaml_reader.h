@@ -74,6 +74,8 @@ std::optional<bool> readBool(const Field& f, Diagnostics& diag);
 std::optional<std::string> readString(const Field& f, Diagnostics& diag);
 std::optional<std::int64_t> readDuration(const Field& f, std::int64_t minSeconds,
                                          std::int64_t maxSeconds, Diagnostics& diag);
+std::optional<std::int64_t> readMillis(const Field& f, std::int64_t minMillis,
+                                       std::int64_t maxMillis, Diagnostics& diag);
 std::optional<std::uint64_t> readSize(const Field& f, std::uint64_t min, std::uint64_t max,
                                       Diagnostics& diag);
 

@@ -26,6 +26,7 @@ struct Quantity {
   int defaultId = 0;       // platform sensor id; 0 = none, the config must give one
   bool genericId = false;  // true: defaultId is the closest generic id, not the chip's own
   int decimals = 2;        // precision published (trailing zeros are trimmed)
+  bool optional = false;   // measured only when the config gives it an id (QuantitySchema)
 };
 
 struct Sample {
@@ -84,6 +85,7 @@ struct DriverInfo {
   std::string_view summary;    // one line for `sckd check` and docs
   bool onI2cBus = false;       // needs `bus:` and `address:`
   std::vector<int> addresses;  // the addresses the chip can have; the first is the default
+  bool onGpioLine = false;     // reads the GPIO line of its `chip:` and `line:` options
   std::vector<Quantity> quantities;
   std::vector<OptionSpec> options;
   DriverFactory create;

@@ -43,7 +43,10 @@ const SensorSchemas& driverSchemas() {
       schema.driver = info.name;
       schema.onI2cBus = info.onI2cBus;
       schema.addresses = info.addresses;
-      for (const Quantity& q : info.quantities) schema.quantities.push_back({q.name, q.defaultId});
+      schema.onGpioLine = info.onGpioLine;
+      for (const Quantity& q : info.quantities) {
+        schema.quantities.push_back({q.name, q.defaultId, q.optional});
+      }
       schema.options = info.options;
       schema.defaultIdForAddress = info.defaultIdForAddress;
       table.push_back(std::move(schema));

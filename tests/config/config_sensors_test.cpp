@@ -213,7 +213,7 @@ TEST(Sensors, DriverMustBeKnown) {
   std::string e = errorOf(kHead + "  - driver: thchp\n    whatever: 1\n");
   EXPECT_EQ(e,
             "/etc/sckd/t.yaml:5:13: sensors[0].driver: unknown driver 'thchp'; did you mean "
-            "'thchip'? (available: sim, thchip, needy)");
+            "'thchip'? (available: sim, thchip, needy, counter)");
   e = errorOf(kHead + "  - interval: 5s\n");
   EXPECT_NE(e.find(":5:5: sensors[0].driver: missing: which driver reads this sensor; "
                    "available: sim, thchip, needy"),
@@ -260,6 +260,53 @@ TEST(Sensors, DefaultIdsMayDependOnTheAddress) {
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("platform id 133 is published by both"), std::string::npos)
       << c.error().message;
+}
+
+// A pulse counter measures a rate, an amount or both: each only under an id of its own.
+TEST(Sensors, OptionalQuantitiesAreMeasuredOnlyWithAnId) {
+  Config c = valid(kHead + "  - driver: counter\n    line: 17\n    ids: {amount: 300}\n");
+  ASSERT_EQ(c.sensors.size(), 1u);
+  EXPECT_EQ(c.sensors[0].ids.size(), 1u);
+  EXPECT_EQ(c.sensors[0].ids.at("amount"), 300);
+  EXPECT_EQ(optionString(c.sensors[0], "line"), "17") << "a line number is kept as written";
+
+  std::string e = errorOf(kHead + "  - driver: counter\n    line: GPIO17\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:5:5: sensors[0].ids: needs a platform id for at least one of "
+            "rate, amount: add `ids: {rate: N}` and/or `ids: {amount: N}` (driver 'counter' "
+            "measures only those)");
+}
+
+TEST(Sensors, ShortDurationsNeedTheirUnit) {
+  Config c = valid(kHead +
+                   "  - driver: counter\n    line: 4\n    ids: {rate: 1}\n"
+                   "    debounce: 20ms\n");
+  EXPECT_EQ(optionInt(c.sensors[0], "debounce"), 20);
+  c = valid(kHead + "  - driver: counter\n    line: 4\n    ids: {rate: 1}\n    debounce: 1s\n");
+  EXPECT_EQ(optionInt(c.sensors[0], "debounce"), 1000);
+
+  std::string e =
+      errorOf(kHead + "  - driver: counter\n    line: 4\n    ids: {rate: 1}\n    debounce: 20\n");
+  EXPECT_NE(e.find("sensors[0].debounce: expected a duration from 0ms to 1s: a whole number "
+                   "with a unit ms or s (\"20ms\", \"1s\"), got '20'"),
+            std::string::npos)
+      << e;
+  e = errorOf(kHead + "  - driver: counter\n    line: 4\n    ids: {rate: 1}\n    debounce: 2s\n");
+  EXPECT_NE(e.find("'2s' is out of range: must be from 0ms to 1s"), std::string::npos) << e;
+}
+
+TEST(Sensors, TwoSensorsOnOneGpioLineAreRefused) {
+  std::string e = errorOf(kHead +
+                          "  - name: rain\n    driver: counter\n    line: 17\n"
+                          "    ids: {amount: 1}\n"
+                          "  - name: wind\n    driver: counter\n    line: 17\n"
+                          "    ids: {rate: 2}\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:9:5: sensors[wind].line: line 17 of gpiochip0 is already read by "
+            "sensor 'rain' (line 5, column 5); one line can feed only one sensor");
+  valid(kHead +
+        "  - name: rain\n    driver: counter\n    line: 17\n    ids: {amount: 1}\n"
+        "  - name: wind\n    driver: counter\n    line: 27\n    ids: {rate: 2}\n");
 }
 
 }  // namespace

@@ -28,6 +28,13 @@ SensorSchema driver(std::string_view name, bool onBus, std::vector<int> addresse
   return info;
 }
 
+SensorSchema gpioDriver(std::string_view name, std::vector<QuantitySchema> quantities,
+                        std::vector<OptionSpec> options) {
+  SensorSchema info = driver(name, false, {}, std::move(quantities), std::move(options));
+  info.onGpioLine = true;
+  return info;
+}
+
 }  // namespace
 
 const SensorSchemas& testDrivers() {
@@ -45,6 +52,11 @@ const SensorSchemas& testDrivers() {
       // A quantity without a default id, and a required option.
       driver("needy", false, {}, {{"co2", 0}, {"temperature", 55}},
              {option("pin", T::Integer, "", 0, 40, {}, true)}),
+      // A GPIO pulse counter look-alike: two optional quantities, a line, a debounce.
+      gpioDriver(
+          "counter", {{"rate", 0, true}, {"amount", 0, true}},
+          {option("chip", T::String, "gpiochip0"), option("line", T::String, "", 0, -1, {}, true),
+           option("debounce", T::Milliseconds, "0ms", 0, 1000)}),
   };
   return drivers;
 }
