@@ -64,6 +64,7 @@ int Daemon::start(Config config) {
   timers_ = std::make_unique<LoopTimers>(*loop_);
   fds_ = std::make_unique<LoopFdWatcher>(*loop_);
   buses_ = hardware_.makeI2cBuses();
+  gpio_ = hardware_.makeGpioChips();
   if (Status opened = openOutbox(config); !opened.ok()) {
     log::error(log::Category::Outbox, opened.error().message);
     return kExitRuntime;
@@ -133,7 +134,7 @@ std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config) {
 
   std::vector<Sampler::Sensor> sensors;
   for (const SensorConfig& sensorConfig : config.sensors) {
-    Result<Sampler::Sensor> sensor = createSensor(sensorConfig, clock_, *buses_, *fds_);
+    Result<Sampler::Sensor> sensor = createSensor(sensorConfig, clock_, *buses_, *gpio_, *fds_);
     if (!sensor.ok()) {
       // One broken sensor must not silence the others: it is left out and said loudly.
       log::error(log::Category::Driver, sensor.error().message + "; this sensor is not read");

@@ -67,6 +67,7 @@ class Daemon {
   std::unique_ptr<LoopTimers> timers_;
   std::unique_ptr<LoopFdWatcher> fds_;  // for drivers driven by a device fd
   std::unique_ptr<I2cBuses> buses_;     // before the pipeline: its drivers hold references
+  std::unique_ptr<GpioChips> gpio_;     // likewise
   std::optional<InstanceLock> lock_;    // held before the outbox is touched, released after
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<Pipeline> pipeline_;

@@ -15,6 +15,7 @@
 #include "daemon/base/clock.h"
 #include "daemon/base/fd_watcher.h"
 #include "daemon/base/result.h"
+#include "drivers/bus/gpio_chip.h"
 #include "drivers/bus/i2c_bus.h"
 
 namespace sckd {
@@ -67,6 +68,10 @@ class Driver {
   virtual Result<Millis> start(const SampleContext& context) = 0;
   // Reads the result of the measurement begun by the last successful start().
   virtual Result<Measurement> collect() = 0;
+  // For a driver that sees changes between readings (a GPIO level with on_change): the
+  // sampler hands it this callback, and each call takes one extra reading of this sensor
+  // soon after, outside the schedule. Others ignore it.
+  virtual void setWakeUp(std::function<void()> /*wakeUp*/) {}
 };
 
 struct DriverContext {
@@ -76,6 +81,8 @@ struct DriverContext {
   // For a driver driven by its device's fd (edge events, serial frames): asks the loop to
   // call it when the fd is readable, instead of polling.
   FdWatcher& fds = noFdWatcher();
+  // The GPIO chips, for drivers on a GPIO line (DriverInfo::onGpioLine); others ignore it.
+  GpioChips* gpio = nullptr;
 };
 
 using DriverFactory = std::function<Result<std::unique_ptr<Driver>>(const DriverContext&)>;

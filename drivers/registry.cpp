@@ -5,6 +5,8 @@
 #include "drivers/bh1750.h"
 #include "drivers/bme280.h"
 #include "drivers/driver.h"
+#include "drivers/gpio/level.h"
+#include "drivers/gpio/pulse.h"
 #include "drivers/lps33.h"
 #include "drivers/sensirion/scd30.h"
 #include "drivers/sensirion/scd4x.h"
@@ -23,7 +25,7 @@ const std::vector<DriverInfo>& driverRegistry() {
       bmp280DriverInfo(),  lps33DriverInfo(),   scd30DriverInfo(),  scd40DriverInfo(),
       scd41DriverInfo(),   sen50DriverInfo(),   sen54DriverInfo(),  sen55DriverInfo(),
       sht30DriverInfo(),   sht31DriverInfo(),   sht35DriverInfo(),  sht4xDriverInfo(),
-      simDriverInfo(),     sps30DriverInfo(),
+      simDriverInfo(),     sps30DriverInfo(),   pulseDriverInfo(),  gpioLevelDriverInfo(),
   };
   return drivers;
 }

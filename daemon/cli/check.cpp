@@ -45,6 +45,9 @@ void printTable(const std::vector<Row>& rows) {
 }
 
 std::string whereOf(const SensorConfig& s) {
+  if (hasOption(s, "chip") && hasOption(s, "line")) {
+    return optionString(s, "chip") + ":" + optionString(s, "line");
+  }
   if (!s.bus || !s.address) return "-";
   char text[32];
   std::snprintf(text, sizeof text, "i2c-%d:0x%02x", *s.bus, *s.address);
@@ -69,10 +72,10 @@ Result<Measurement> measureOnce(Driver& driver, const Clock& clock) {
 }
 
 // Takes one reading from one sensor; adds its rows; returns false if anything failed.
-bool checkSensor(const SensorConfig& config, const Clock& clock, I2cBuses& buses,
+bool checkSensor(const SensorConfig& config, const Clock& clock, I2cBuses& buses, GpioChips& gpio,
                  std::vector<Row>& rows, std::vector<std::string>& notes) {
   Row base{config.name, config.driver, whereOf(config), "", "", "", ""};
-  Result<Sampler::Sensor> sensor = createSensor(config, clock, buses);
+  Result<Sampler::Sensor> sensor = createSensor(config, clock, buses, gpio);
   if (!sensor.ok()) {
     base.value = "ERROR: " + sensor.error().message;
     rows.push_back(base);
@@ -211,8 +214,9 @@ int checkCommand(const CheckOptions& options, const Hardware& hardware) {
   std::vector<Row> rows;
   std::vector<std::string> notes;
   auto buses = hardware.makeI2cBuses();
+  auto gpio = hardware.makeGpioChips();
   for (const SensorConfig& sensor : config->sensors) {
-    ok = checkSensor(sensor, clock, *buses, rows, notes) && ok;
+    ok = checkSensor(sensor, clock, *buses, *gpio, rows, notes) && ok;
   }
   std::printf("\n");
   printTable(rows);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include "drivers/bus/gpio_chip.h"
 #include "drivers/bus/i2c_bus.h"
 
 namespace sckd {
@@ -13,9 +14,10 @@ namespace sckd {
 struct Hardware {
   // Called once per daemon (or check) run; the buses live as long as that run.
   std::function<std::unique_ptr<I2cBuses>()> makeI2cBuses;
+  std::function<std::unique_ptr<GpioChips>()> makeGpioChips;
 };
 
-// /dev/i2c-N through i2c-dev.
+// /dev/i2c-N through i2c-dev, /dev/gpiochipN through libgpiod.
 Hardware linuxHardware();
 
 }  // namespace sckd

@@ -53,7 +53,10 @@ Sampler::Sampler(Timers& timers, const Clock& clock, Outbox& outbox, bool requir
 
 Sampler::~Sampler() {
   timers_.cancelTimer(tickTimer_);
-  for (auto& state : sensors_) timers_.cancelTimer(state.collectTimer);
+  for (auto& state : sensors_) {
+    timers_.cancelTimer(state.collectTimer);
+    timers_.cancelTimer(state.wakeTimer);
+  }
   // A tick interrupted by shutdown or reload is not committed: its readings were never
   // stored, so nothing stored is lost. Readings still waiting for disk space are.
   if (!unsaved_.empty()) {
@@ -84,6 +87,9 @@ void Sampler::start() {
                        "boot ended before it synced, so their time can never be known "
                        "(CLOCK_NEVER_SYNCHRONIZED)");
     }
+  }
+  for (std::size_t i = 0; i < sensors_.size(); ++i) {
+    sensors_[i].sensor.driver->setWakeUp([this, i] { wakeUp(i); });
   }
   armNextTick();
 }
@@ -167,6 +173,29 @@ void Sampler::onTick() {
   tickTimer_ = 0;
   std::vector<std::size_t> due = scheduler_.takeDue();
   armNextTick();
+  runTick(due);
+}
+
+void Sampler::wakeUp(std::size_t index) {
+  // From the driver's own event handler: the reading runs from the loop a moment later,
+  // never inside the handler that asked for it.
+  SensorState& state = sensors_[index];
+  ++state.wakeUps;
+  if (state.wakeTimer == 0) {
+    state.wakeTimer = timers_.addTimer(clock_.monotonic(), [this, index] { runWakeUps(index); });
+  }
+}
+
+void Sampler::runWakeUps(std::size_t index) {
+  SensorState& state = sensors_[index];
+  state.wakeTimer = 0;
+  // One tick, so one commit, per reading asked for: each is its own event.
+  for (std::size_t n = std::exchange(state.wakeUps, 0); n > 0 && !state.busy; --n) {
+    runTick({index});
+  }
+}
+
+void Sampler::runTick(const std::vector<std::size_t>& due) {
   const bool synchronised = clockSynchronised();
 
   const WallTime now = clock_.wall();
@@ -236,7 +265,7 @@ void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
         anyFailure = true;
         continue;
       }
-      if (id == state.sensor.config.ids.end()) continue;  // validated: cannot happen
+      if (id == state.sensor.config.ids.end()) continue;  // an optional quantity, not asked for
       NewReading reading(tick->recordedAt, id->second, std::move(*text));
       reading.boot = tick->boot;
       reading.valueIsRecordedAt = sample.isRecordedAt;

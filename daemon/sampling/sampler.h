@@ -60,12 +60,17 @@ class Sampler {
     bool failureReported = false;  // this failure episode was logged, so its end is too
     log::RateLimiter failureLog{std::chrono::minutes(10)};
     Timers::Id collectTimer = 0;
-    Measurement partial;  // the steps so far of a multi-step measurement
+    Measurement partial;      // the steps so far of a multi-step measurement
+    std::size_t wakeUps = 0;  // extra readings the driver asked for (Driver::setWakeUp)
+    Timers::Id wakeTimer = 0;
   };
   struct Tick;
 
   void armNextTick();
   void onTick();
+  void runTick(const std::vector<std::size_t>& due);
+  void wakeUp(std::size_t index);
+  void runWakeUps(std::size_t index);
   // Whether this tick's readings get a recorded_at now; says when the clock's state
   // changes or it steps, and stamps the readings that waited for it.
   bool clockSynchronised();

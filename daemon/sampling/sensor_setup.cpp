@@ -1,11 +1,12 @@
 #include "daemon/sampling/sensor_setup.h"
 
+#include "drivers/bus/linux_gpio.h"
 #include "drivers/bus/linux_i2c_bus.h"
 
 namespace sckd {
 
 Result<Sampler::Sensor> createSensor(const SensorConfig& config, const Clock& clock,
-                                     I2cBuses& buses, FdWatcher& fds) {
+                                     I2cBuses& buses, GpioChips& gpio, FdWatcher& fds) {
   const std::string who = "sensor " + Sampler::describe(config);
   const DriverInfo* info = findDriver(config.driver);
   if (info == nullptr)
@@ -15,7 +16,11 @@ Result<Sampler::Sensor> createSensor(const SensorConfig& config, const Clock& cl
   if (info->onI2cBus) {
     if (Status i2c = requireI2cSupport(info->name); !i2c.ok()) return withContext(who, i2c.error());
   }
-  Result<std::unique_ptr<Driver>> driver = info->create(DriverContext{config, clock, buses, fds});
+  if (info->onGpioLine) {
+    if (Status g = requireGpioSupport(info->name); !g.ok()) return withContext(who, g.error());
+  }
+  Result<std::unique_ptr<Driver>> driver =
+      info->create(DriverContext{config, clock, buses, fds, &gpio});
   if (!driver.ok()) return withContext(who, driver.error());
   Sampler::Sensor sensor;
   sensor.config = config;

@@ -14,6 +14,7 @@ namespace sckd {
 // `fds`: the loop's seam for drivers driven by an fd; `sckd check`, which runs no loop,
 // leaves it out.
 Result<Sampler::Sensor> createSensor(const SensorConfig& config, const Clock& clock,
-                                     I2cBuses& buses, FdWatcher& fds = noFdWatcher());
+                                     I2cBuses& buses, GpioChips& gpio,
+                                     FdWatcher& fds = noFdWatcher());
 
 }  // namespace sckd

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "daemon/outbox/outbox.h"
+#include "tests/fakes/fake_gpio.h"
 #include "tests/fakes/fake_i2c_bus.h"
 #include "tests/fakes/fake_wall_clock.h"
 #include "tests/support/temp_dir.h"
@@ -58,7 +59,8 @@ int runDaemonFor(const std::string& config, const Clock& clock, std::chrono::mil
     std::this_thread::sleep_for(runFor);
     pthread_kill(self, SIGTERM);
   });
-  Hardware hardware{[] { return std::make_unique<FakeI2cBuses>(); }};
+  Hardware hardware{[] { return std::make_unique<FakeI2cBuses>(); },
+                    [] { return std::make_unique<testing::FakeGpioChips>(); }};
   const int code = Daemon::run(config, hardware, clock);
   stopper.join();
   return code;
@@ -88,7 +90,8 @@ TEST(Daemon, AConfigErrorExitsWithCodeOne) {
   const std::string path = dir.path() + "/sckd.yaml";
   std::ofstream(path) << "platform:\n  token: \"\"\n";
   FakeWallClock clock{WallTime(std::chrono::seconds(k2031))};
-  Hardware hardware{[] { return std::make_unique<FakeI2cBuses>(); }};
+  Hardware hardware{[] { return std::make_unique<FakeI2cBuses>(); },
+                    [] { return std::make_unique<testing::FakeGpioChips>(); }};
   EXPECT_EQ(Daemon::run(path, hardware, clock), kExitConfig);
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // One fixture for the driver tests: a fake clock, fake I2C buses (the chip simulators sit
-// on them), a driver built from a SensorConfig or from a YAML entry the way the daemon
-// builds it, and one measurement cycle run the way the sampler runs it.
+// on them), fake GPIO chips with the loop's fd watching faked, a driver built from a SensorConfig
+// or from a YAML entry the way the daemon builds it, and one measurement cycle run the way the
+// sampler runs it.
 
 #include <gtest/gtest.h>
 
@@ -16,6 +17,8 @@
 #include "config/config.h"
 #include "drivers/driver.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_fd_watcher.h"
+#include "tests/fakes/fake_gpio.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd::testing {
@@ -118,7 +121,7 @@ class DriverFixture : public ::testing::Test {
       ADD_FAILURE() << "no driver " << kept.driver;
       return nullptr;
     }
-    auto d = info->create(DriverContext{kept, clock_, buses_});
+    auto d = info->create(DriverContext{kept, clock_, buses_, fds_, &gpio_});
     if (!d.ok()) {
       ADD_FAILURE() << d.error().message;
       return nullptr;
@@ -185,6 +188,8 @@ class DriverFixture : public ::testing::Test {
 
   FakeClock clock_;
   FakeI2cBuses buses_;
+  FakeGpioChips gpio_;
+  FakeFdWatcher fds_;
   Config config_;  // the last one makeDriverFromYaml() parsed
 
  private:

@@ -5,9 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "drivers/bus/linux_gpio.h"
 #include "drivers/bus/linux_i2c_bus.h"
 #include "drivers/driver.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_gpio.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd {
@@ -33,13 +35,44 @@ TEST(SensorSetup, AnI2cDriverInABuildWithoutI2cSaysSoAndHowToFixIt) {
   config.address = i2cDriver->addresses.empty() ? 0x44 : i2cDriver->addresses.front();
   testing::FakeClock clock;
   testing::FakeI2cBuses buses;
-  Result<Sampler::Sensor> sensor = createSensor(config, clock, buses);
+  testing::FakeGpioChips gpio;
+  Result<Sampler::Sensor> sensor = createSensor(config, clock, buses, gpio);
   ASSERT_FALSE(sensor.ok());
   EXPECT_EQ(sensor.error().code, ErrorCode::Unsupported);
   EXPECT_THAT(sensor.error().message, HasSubstr("indoor"));
   EXPECT_THAT(sensor.error().message, HasSubstr("driver " + config.driver +
                                                 " needs I2C support, which is not compiled in "
                                                 "(rebuild with -Di2c=enabled and libi2c-dev)"));
+}
+
+// The same for a GPIO sensor in a build without libgpiod.
+TEST(SensorSetup, AGpioDriverInABuildWithoutGpioSaysSoAndHowToFixIt) {
+  if (gpioCompiledIn()) {
+    GTEST_SKIP() << "this build has GPIO support; ./run-tests runs this case in its "
+                    "ASan+UBSan build, configured with -Dgpio=disabled";
+  }
+  SensorConfig config;
+  config.name = "rain";
+  config.driver = "pulse";
+  config.ids = {{"amount", 300}};
+  config.options = {{"chip", std::string("gpiochip0")},
+                    {"line", std::string("17")},
+                    {"bias", std::string("pull-up")},
+                    {"active_low", false},
+                    {"debounce", std::int64_t{20}},
+                    {"edge", std::string("falling")},
+                    {"scale", 0.2794},
+                    {"per", std::string("hour")}};
+  testing::FakeClock clock;
+  testing::FakeI2cBuses buses;
+  testing::FakeGpioChips gpio;
+  Result<Sampler::Sensor> sensor = createSensor(config, clock, buses, gpio);
+  ASSERT_FALSE(sensor.ok());
+  EXPECT_EQ(sensor.error().code, ErrorCode::Unsupported);
+  EXPECT_THAT(sensor.error().message, HasSubstr("rain"));
+  EXPECT_THAT(sensor.error().message,
+              HasSubstr("driver 'pulse' needs GPIO support, which is not compiled in (rebuild "
+                        "with -Dgpio=enabled and libgpiod-dev)"));
 }
 
 }  // namespace

@@ -1,0 +1,91 @@
+// The whole daemon with GPIO sensors: a rain gauge's pulses on GPIO17 (10 per second) and
+// a door switch on GPIO22 (flipping every 3 s), on the simulated Pi 4 chip of sim_bus_sckd,
+// whose edges carry the kernel's kind of timestamps, publishing to a real mosquitto. The
+// real kernel path (gpio-sim under qemu) is tests/kernel/.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <vector>
+
+#include "tests/integration/rig.h"
+
+namespace sckd::testing {
+namespace {
+
+constexpr const char* kSensors =
+    "  - name: rain\n"
+    "    driver: pulse\n"
+    "    chip: pinctrl-bcm2711\n"
+    "    line: GPIO17\n"
+    "    bias: pull-up\n"
+    "    debounce: 5ms\n"
+    "    interval: 2s\n"
+    "    ids: {rate: 301, amount: 300}\n"
+    "  - name: door\n"
+    "    driver: gpio\n"
+    "    line: 22\n"
+    "    on_change: true\n"
+    "    interval: 60s\n"
+    "    id: 400\n";
+
+class GpioSensors : public IntegrationTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(startBroker());
+    config_.extraSensors = kSensors;
+    ASSERT_NO_FATAL_FAILURE(writeConfig());
+  }
+
+  std::map<int, std::vector<WireReading>> byId() const {
+    std::map<int, std::vector<WireReading>> out;
+    for (const WireReading& r : received().readings) out[static_cast<int>(r.id)].push_back(r);
+    return out;
+  }
+};
+
+TEST_F(GpioSensors, PulsesAndALevelArriveUnderTheirIds) {
+  const std::string log = dir_.file("sckd.log");
+  auto sckd = SckdProcess::spawn({"run", "--config", configPath()}, log,
+                                 {"SCKD_SIM_PULSES=17:10", "SCKD_SIM_TOGGLE=22:3"});
+  ASSERT_NE(sckd, nullptr);
+  const bool enough = sub_->waitFor(
+      [&](const std::vector<ReceivedMessage>& msgs) {
+        std::map<int, int> n;
+        for (const WireReading& r : decodeAll(msgs, config_.token).readings) ++n[int(r.id)];
+        return n[300] >= 5 && n[400] >= 3;
+      },
+      30s);
+  ASSERT_TRUE(enough) << sckd->log();
+  ASSERT_TRUE(sckd->running()) << sckd->log();
+  expectPlatformFormat();
+
+  std::map<int, std::vector<WireReading>> ids = byId();
+  std::map<std::int64_t, double> amounts;
+  std::map<std::int64_t, double> rates;
+  for (const WireReading& r : ids[300]) amounts[r.recordedAt] = r.value;
+  for (const WireReading& r : ids[301]) rates[r.recordedAt] = r.value;
+  // The first interval began when sckd started; every later one is 2 s of 10 pulses a
+  // second, give or take the one pulse that falls on a tick.
+  ASSERT_GE(amounts.size(), 5u);
+  for (auto it = std::next(amounts.begin()); it != amounts.end(); ++it) {
+    EXPECT_GE(it->second, 19) << "amount at " << it->first;
+    EXPECT_LE(it->second, 21) << "amount at " << it->first;
+    ASSERT_EQ(rates.count(it->first), 1u) << "the rate comes with the amount";
+    EXPECT_NEAR(rates[it->first], it->second / 2, 0.05) << "rate at " << it->first;
+  }
+
+  // The door: on_change readings at once, both levels, far more often than its 60 s interval.
+  std::set<double> levels;
+  for (const WireReading& r : ids[400]) levels.insert(r.value);
+  EXPECT_EQ(levels, (std::set<double>{0, 1}));
+
+  sckd->kill(SIGTERM);
+  auto status = sckd->waitExit(10s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(describeStatus(*status), "exit 0");
+}
+
+}  // namespace
+}  // namespace sckd::testing
