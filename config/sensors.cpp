@@ -96,7 +96,7 @@ std::optional<OptionValue> readOption(const Field& f, const OptionSpec& spec, Di
       if (!v) return std::nullopt;
       if (!spec.choices.empty() &&
           std::find(spec.choices.begin(), spec.choices.end(), *v) == spec.choices.end()) {
-        std::string what = quoted(*v) + " is not one of: " + joinNames(spec.choices);
+        std::string what = quote(*v) + " is not one of: " + joinNames(spec.choices);
         if (auto s = suggest(*v, spec.choices)) what += "; did you mean '" + std::string(*s) + "'?";
         diag.add(f.pos, f.path, what);
         return std::nullopt;
@@ -120,7 +120,7 @@ std::optional<OptionValue> readDefault(const OptionSpec& spec, const std::string
   }
   if (!value) {
     diag.add(pos, path,
-             "internal error: the driver's default " + quoted(spec.defaultValue) +
+             "internal error: the driver's default " + quote(spec.defaultValue) +
                  " is invalid; set this option explicitly");
   }
   return value;
@@ -280,7 +280,7 @@ void readSensor(const YAML::Node& entry, std::size_t index, const SensorSchemas&
   } else if (auto d = readString(*driverField, diag)) {
     info = lookup(drivers, *d);
     if (info == nullptr) {
-      std::string what = "unknown driver " + quoted(*d);
+      std::string what = "unknown driver " + quote(*d);
       if (auto sug = suggest(*d, available)) what += "; did you mean '" + std::string(*sug) + "'?";
       what += " (available: " + joinNames(available) + ")";
       diag.add(driverField->pos, driverField->path, what);
@@ -299,9 +299,8 @@ void readSensor(const YAML::Node& entry, std::size_t index, const SensorSchemas&
   if (name) {
     auto n = readString(*name, diag);
     if (n && !validName(*n)) {
-      diag.add(
-          name->pos, name->path,
-          "expected 1 to 64 characters of letters, digits, '_', '.' or '-', got " + quoted(*n));
+      diag.add(name->pos, name->path,
+               "expected 1 to 64 characters of letters, digits, '_', '.' or '-', got " + quote(*n));
     } else if (n) {
       s.name = *n;
     }
@@ -348,13 +347,13 @@ void checkAcrossSensors(const std::vector<SensorConfig>& sensors,
         const SensorConfig& first = sensors[other->second];
         diag.add(s.pos, extras[i].label + ".line",
                  "line " + key.second + " of " + key.first + " is already read by sensor " +
-                     quoted(first.name) + " (" + positionText(first.pos) +
+                     quote(first.name) + " (" + positionText(first.pos) +
                      "); one line can feed only one sensor");
       }
     }
     auto [it, fresh] = names.emplace(s.name, i);
     if (!fresh) {
-      std::string what = quoted(s.name) + " is already the name of the sensor at " +
+      std::string what = quote(s.name) + " is already the name of the sensor at " +
                          positionText(extras[it->second].namePos) + "; sensor names must be unique";
       if (extras[i].defaultName) what += " (it is this sensor's default name: set `name:`)";
       diag.add(extras[i].namePos, extras[i].label + ".name", what);
@@ -369,8 +368,8 @@ void checkAcrossSensors(const std::vector<SensorConfig>& sensors,
           origin != extras[i].idOrigin.end() ? origin->second.second : extras[i].label;
       diag.add(pos, path,
                "platform id " + std::to_string(id) + " is published by both sensor " +
-                   quoted(first.name) + " (" + positionText(first.pos) + ") and sensor " +
-                   quoted(s.name) +
+                   quote(first.name) + " (" + positionText(first.pos) + ") and sensor " +
+                   quote(s.name) +
                    ": the platform keeps one value per id and second, so one would silently "
                    "overwrite the other; give each its own id");
     }

@@ -73,7 +73,7 @@ std::string escaped(std::string_view text) {
   return out;
 }
 
-std::string quoted(std::string_view text) {
+std::string quote(std::string_view text) {
   return "'" + escaped(text) + "'";
 }
 
@@ -84,8 +84,7 @@ std::string describeKind(const YAML::Node& node) {
     case YAML::NodeType::Sequence:
       return "a list";
     case YAML::NodeType::Scalar:
-      return node.Tag() == "!" ? "the quoted string " + quoted(node.Scalar())
-                               : quoted(node.Scalar());
+      return node.Tag() == "!" ? "the quoted string " + quote(node.Scalar()) : quote(node.Scalar());
     default:
       return "nothing";
   }
@@ -328,7 +327,7 @@ std::optional<std::int64_t> readDuration(const Field& f, std::int64_t minSeconds
     return std::nullopt;
   }
   if (*value < minSeconds || *value > maxSeconds) {
-    diag.add(f.pos, f.path, quoted(f.node.Scalar()) + " is out of range: must be " + range);
+    diag.add(f.pos, f.path, quote(f.node.Scalar()) + " is out of range: must be " + range);
     return std::nullopt;
   }
   return value;
@@ -346,7 +345,7 @@ std::optional<std::int64_t> readMillis(const Field& f, std::int64_t minMillis,
     return std::nullopt;
   }
   if (*value < minMillis || *value > maxMillis) {
-    diag.add(f.pos, f.path, quoted(f.node.Scalar()) + " is out of range: must be " + range);
+    diag.add(f.pos, f.path, quote(f.node.Scalar()) + " is out of range: must be " + range);
     return std::nullopt;
   }
   return value;
@@ -364,7 +363,7 @@ std::optional<std::uint64_t> readSize(const Field& f, std::uint64_t min, std::ui
     return std::nullopt;
   }
   if (*value < min || *value > max) {
-    diag.add(f.pos, f.path, quoted(f.node.Scalar()) + " is out of range: must be " + range);
+    diag.add(f.pos, f.path, quote(f.node.Scalar()) + " is out of range: must be " + range);
     return std::nullopt;
   }
   return value;

@@ -59,9 +59,9 @@ std::string joinPath(std::string_view parent, std::string_view key);
 
 // "a map", "a list", "nothing", "a quoted string": what the user wrote instead.
 std::string describeKind(const YAML::Node& node);
-// A scalar's text shortened, control bytes escaped, for a message; quoted() adds quotes.
+// A scalar's text shortened, control bytes escaped, for a message; quote() adds quotes.
 std::string escaped(std::string_view text);
-std::string quoted(std::string_view text);
+std::string quote(std::string_view text);
 
 // Readers: each reports its own error and returns nullopt when the value is unusable.
 // Ranges are inclusive.
