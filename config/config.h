@@ -93,5 +93,7 @@ double optionDouble(const SensorConfig& sensor, std::string_view key);
 const std::string& optionString(const SensorConfig& sensor, std::string_view key);
 bool optionBool(const SensorConfig& sensor, std::string_view key);
 bool hasOption(const SensorConfig& sensor, std::string_view key);
+// The same sensor, read the same way: everything equal but where it stands in the file.
+bool sameSensor(const SensorConfig& a, const SensorConfig& b);
 
 }  // namespace sckd

@@ -402,4 +402,9 @@ bool hasOption(const SensorConfig& sensor, std::string_view key) {
   return findOption(sensor, key) != nullptr;
 }
 
+bool sameSensor(const SensorConfig& a, const SensorConfig& b) {
+  return a.name == b.name && a.driver == b.driver && a.bus == b.bus && a.address == b.address &&
+         a.interval == b.interval && a.ids == b.ids && a.options == b.options;
+}
+
 }  // namespace sckd

@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <csignal>
 
 #include "daemon/base/log.h"
@@ -121,7 +122,8 @@ Status Daemon::openOutbox(const Config& config) {
   return {};
 }
 
-std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config) {
+std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config,
+                                                        std::vector<Sampler::Sensor> previous) {
   auto pipeline = std::make_unique<Pipeline>();
   Publisher::Settings publishSettings;
   publishSettings.maxEntriesPerMessage =
@@ -132,9 +134,28 @@ std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config) {
       std::make_unique<Delivery>(*loop_, clock_, mqttSettings(config.platform),
                                  readingsTopic(config.platform.token), *pipeline->publisher);
 
+  // A GPIO counter keeps its line and its count over a reload that leaves it as it was:
+  // no pulse is lost to a SIGHUP. Other drivers start afresh, as they do at start-up, and
+  // the ones not kept are closed first, so a line they held is free for their successor.
+  std::vector<std::optional<Sampler::Sensor>> kept(config.sensors.size());
+  for (std::size_t i = 0; i < config.sensors.size(); ++i) {
+    auto same = std::find_if(previous.begin(), previous.end(), [&](const Sampler::Sensor& s) {
+      return s.driver && s.info->onGpioLine && sameSensor(s.config, config.sensors[i]);
+    });
+    if (same == previous.end()) continue;
+    same->config = config.sensors[i];  // its place in the file may have moved
+    kept[i] = std::move(*same);
+    previous.erase(same);
+  }
+  previous.clear();
   std::vector<Sampler::Sensor> sensors;
-  for (const SensorConfig& sensorConfig : config.sensors) {
-    Result<Sampler::Sensor> sensor = createSensor(sensorConfig, clock_, *buses_, *gpio_, *fds_);
+  for (std::size_t i = 0; i < config.sensors.size(); ++i) {
+    if (kept[i]) {
+      sensors.push_back(std::move(*kept[i]));
+      continue;
+    }
+    Result<Sampler::Sensor> sensor =
+        createSensor(config.sensors[i], clock_, *buses_, *gpio_, *fds_);
     if (!sensor.ok()) {
       // One broken sensor must not silence the others: it is left out and said loudly.
       log::error(log::Category::Driver, sensor.error().message + "; this sensor is not read");
@@ -205,6 +226,7 @@ void Daemon::reload() {
     updateStatus();
     return;
   }
+  std::vector<Sampler::Sensor> running = pipeline_->sampler->takeSensors();
   pipeline_.reset();
   if (fresh->outbox.path != config_.outbox.path ||
       fresh->outbox.maxSize != config_.outbox.maxSize) {
@@ -218,7 +240,7 @@ void Daemon::reload() {
   }
   config_ = std::move(*fresh);
   log::setSecret(config_.platform.token);
-  pipeline_ = startPipeline(config_);
+  pipeline_ = startPipeline(config_, std::move(running));
   log::notice(log::Category::Config,
               "configuration reloaded: " + std::to_string(config_.sensors.size()) + " sensors");
   notify::ready();

@@ -48,7 +48,10 @@ class Daemon {
       : configPath_(std::move(configPath)), clock_(clock), hardware_(hardware) {}
   int start(Config config);
   Status openOutbox(const Config& config);
-  std::unique_ptr<Pipeline> startPipeline(const Config& config);
+  // `previous`: the sensors of the pipeline this one replaces (a reload); a driver that
+  // keeps counts between readings carries on if its sensor's config did not change.
+  std::unique_ptr<Pipeline> startPipeline(const Config& config,
+                                          std::vector<Sampler::Sensor> previous = {});
   // The full check of the outbox file (every page), run after start on a thread so that
   // READY=1 does not wait for it; a file found bad is moved aside and a fresh one used.
   void checkOutboxInBackground();

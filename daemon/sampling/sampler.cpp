@@ -94,6 +94,18 @@ void Sampler::start() {
   armNextTick();
 }
 
+std::vector<Sampler::Sensor> Sampler::takeSensors() {
+  std::vector<Sensor> out;
+  for (SensorState& state : sensors_) {
+    timers_.cancelTimer(std::exchange(state.collectTimer, 0));
+    timers_.cancelTimer(std::exchange(state.wakeTimer, 0));
+    if (state.sensor.driver) state.sensor.driver->setWakeUp(nullptr);
+    out.push_back(std::move(state.sensor));
+  }
+  sensors_.clear();
+  return out;
+}
+
 Sampler::Health Sampler::health() const {
   Health h;
   for (const auto& state : sensors_) (state.failing ? h.failing : h.ok) += 1;

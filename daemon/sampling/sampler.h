@@ -49,6 +49,9 @@ class Sampler {
   void setCommittedCallback(std::function<void()> callback) { committed_ = std::move(callback); }
 
   Health health() const;
+  // Hands the sensors, drivers included, to the sampler that replaces this one (a reload):
+  // any measurement in progress is abandoned, and no timer of this sampler is left.
+  std::vector<Sensor> takeSensors();
   // "indoor (sht31@i2c-1:0x44)": how every log line names a sensor.
   static std::string describe(const SensorConfig& sensor);
 

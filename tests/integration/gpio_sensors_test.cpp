@@ -87,5 +87,39 @@ TEST_F(GpioSensors, PulsesAndALevelArriveUnderTheirIds) {
   EXPECT_EQ(describeStatus(*status), "exit 0");
 }
 
+// A SIGHUP that leaves the rain gauge as it was keeps its line and its count: the interval
+// the reload falls in still holds all its pulses. The reload comes half a second after a
+// tick, so a counter started afresh would miss a quarter of that interval.
+TEST_F(GpioSensors, AReloadKeepsTheCountOfAnUnchangedCounter) {
+  const std::string log = dir_.file("sckd.log");
+  auto sckd = SckdProcess::spawn({"run", "--config", configPath()}, log, {"SCKD_SIM_PULSES=17:10"});
+  ASSERT_NE(sckd, nullptr);
+  auto amounts = [&] {
+    std::map<std::int64_t, double> out;
+    for (const WireReading& r : received().readings) {
+      if (r.id == 300) out[r.recordedAt] = r.value;
+    }
+    return out;
+  };
+  for (int i = 0; i < 100 && amounts().size() < 2; ++i) sleepFor(100ms);
+  ASSERT_GE(amounts().size(), 2u) << sckd->log();
+  // Half a second past an even second: the 2 s ticks fall on even seconds.
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const auto intoPair = std::chrono::duration_cast<std::chrono::milliseconds>(now) % 2000;
+  sleepFor(std::chrono::milliseconds((2500 - intoPair.count()) % 2000));
+  const std::int64_t reloadedAt = unixNow();
+  sckd->kill(SIGHUP);
+  for (int i = 0; i < 100 && amounts().rbegin()->first < reloadedAt + 4; ++i) sleepFor(100ms);
+  ASSERT_NE(sckd->log().find("configuration reloaded"), std::string::npos) << sckd->log();
+  const auto all = amounts();
+  for (auto it = std::next(all.begin()); it != all.end(); ++it) {
+    EXPECT_EQ(it->first - std::prev(it)->first, 2)
+        << "an interval without its amount before " << it->first << ", reloaded at " << reloadedAt;
+    EXPECT_GE(it->second, 19) << "amount at " << it->first << ", reloaded at " << reloadedAt;
+    EXPECT_LE(it->second, 21) << "amount at " << it->first << ", reloaded at " << reloadedAt;
+  }
+  EXPECT_GT(all.rbegin()->first, reloadedAt + 2) << "intervals after the reload arrived";
+}
+
 }  // namespace
 }  // namespace sckd::testing
