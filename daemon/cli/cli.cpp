@@ -22,7 +22,7 @@ constexpr std::string_view kUsage =
     "       sckd check [--config PATH] [--offline] [--config-only]\n"
     "       sckd status [--config PATH] [--json]\n"
     "       sckd tail [--config PATH] [--token TOKEN | --all] [--share GROUP] [--json]\n"
-    "       sckd scan [--bus N]\n"
+    "       sckd scan [--bus N] | sckd scan --gpio\n"
     "       sckd --version | --help | COMMAND --help\n";
 
 constexpr std::string_view kHelp =
@@ -35,7 +35,8 @@ constexpr std::string_view kHelp =
     "           and the broker; publishes nothing\n"
     "  status   what is queued in the outbox and when it last delivered\n"
     "  tail     print the readings the platform's broker receives for this device\n"
-    "  scan     list the addresses that answer on the I2C buses and the chips they may be\n"
+    "  scan     list the addresses that answer on the I2C buses and the chips they may be;\n"
+    "           --gpio: the GPIO chips and lines\n"
     "\n"
     "options:\n"
     "  --config PATH   the config file (default /etc/sckd.yaml, or $SCKD_CONFIG)\n"
@@ -139,7 +140,12 @@ int tailCommandFromCli(const Parsed& parsed, const Hardware&) {
   return tailCommand(tail);
 }
 
-int scanCommandFromCli(const Parsed& parsed, const Hardware&) {
+int scanCommandFromCli(const Parsed& parsed, const Hardware& hardware) {
+  if (has(parsed, "--gpio")) {
+    if (valueOf(parsed, "--bus")) return usageError("--gpio and --bus exclude each other");
+    std::unique_ptr<GpioChips> chips = hardware.makeGpioChips();
+    return scanGpioCommand(*chips);
+  }
   ScanOptions scan;
   if (std::optional<std::string> text = valueOf(parsed, "--bus")) {
     if (text->empty() || text->size() > 4 ||
@@ -189,13 +195,15 @@ const std::map<std::string_view, Spec>& commandSpecs() {
         "  so several tails split the messages. Ctrl-C stops it (exit 0).\n",
         tailCommandFromCli}},
       {"scan",
-       {{},
+       {{"--gpio"},
         {"--bus"},
-        "sckd scan [--bus N]\n"
+        "sckd scan [--bus N] | sckd scan --gpio\n"
         "  Probes every address 0x08..0x77 on /dev/i2c-N (default: every bus), prints a\n"
         "  grid like i2cdetect, the known chips that may sit at each address that answered\n"
         "  and the lines to add to the config. UU: a kernel driver owns the address.\n"
-        "  exit: 0, or 1 when no bus can be opened\n",
+        "  --gpio: lists the GPIO chips (name, label), their lines, which are in use and by\n"
+        "  whom, and the chip: and line: of each free one.\n"
+        "  exit: 0, or 1 when no bus (no GPIO chip) can be opened\n",
         scanCommandFromCli}},
   };
   return specs;

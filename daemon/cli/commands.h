@@ -45,6 +45,11 @@ struct ScanOptions {
 };
 int scanCommand(const ScanOptions& options);
 
+// `sckd scan --gpio`: the chips, their lines and who holds them; a YAML key pair for each
+// free line. describeGpioChips is the text, apart so tests check it on fake chips.
+std::string describeGpioChips(const std::vector<GpioChipInfo>& chips);
+int scanGpioCommand(GpioChips& chips);
+
 // One bus probed at 0x08..0x77 (the probe per address chosen as i2cdetect does). Apart from
 // scanCommand so tests run it on a fake bus.
 struct BusScan {

@@ -8,6 +8,7 @@
 
 #include "daemon/cli/commands.h"
 #include "drivers/driver.h"
+#include "tests/fakes/fake_gpio.h"
 #include "tests/fakes/fake_i2c_bus.h"
 
 namespace sckd {
@@ -181,4 +182,30 @@ TEST(ScanCommand, NoBusIsExitOne) {
 }
 
 }  // namespace
+// `sckd scan --gpio`: each line, who holds it, and how the config names a free one: the
+// chip by its label (one YAML for a Pi 4 and a Pi 5) and the line by its name.
+TEST(ScanGpio, ListsLinesWhoHoldsThemAndTheConfigKeysOfFreeOnes) {
+  testing::FakeGpioChips chips;
+  chips.addChip("gpiochip0", "pinctrl-bcm2711", 4, {"ID_SDA", "ID_SCL", "GPIO2", ""});
+  chips.addChip("gpiochip1", "raspberrypi-exp-gpio", 2, {"BT_ON", "BT_ON"});
+  chips.holdLine("gpiochip0", 2, "sckd:rain");
+  chips.holdLine("gpiochip1", 0, "regulator-bt");
+  Result<std::vector<GpioChipInfo>> list = chips.list();
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(describeGpioChips(*list),
+            "gpiochip0 (pinctrl-bcm2711), 4 lines\n"
+            "    0  ID_SDA       free   {chip: pinctrl-bcm2711, line: ID_SDA}\n"
+            "    1  ID_SCL       free   {chip: pinctrl-bcm2711, line: ID_SCL}\n"
+            "    2  GPIO2        in use by sckd:rain\n"
+            "    3  -            free   {chip: pinctrl-bcm2711, line: 3}\n"
+            "gpiochip1 (raspberrypi-exp-gpio), 2 lines\n"
+            "    0  BT_ON        in use by regulator-bt\n"
+            "    1  BT_ON        free   {chip: raspberrypi-exp-gpio, line: 1}\n");
+}
+
+TEST(ScanGpio, NoChipIsExitOne) {
+  testing::FakeGpioChips none;
+  EXPECT_EQ(scanGpioCommand(none), 1);
+}
+
 }  // namespace sckd

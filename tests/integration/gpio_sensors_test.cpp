@@ -85,6 +85,18 @@ TEST_F(GpioSensors, PulsesAndALevelArriveUnderTheirIds) {
   auto status = sckd->waitExit(10s);
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(describeStatus(*status), "exit 0");
+
+  // `sckd scan --gpio` on the same simulated Pi 4 chip.
+  auto scan = SckdProcess::spawn({"scan", "--gpio"}, dir_.file("scan.log"));
+  ASSERT_NE(scan, nullptr);
+  status = scan->waitExit(10s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(describeStatus(*status), "exit 0") << scan->log();
+  EXPECT_NE(scan->output().find("gpiochip0 (pinctrl-bcm2711), 58 lines"), std::string::npos)
+      << scan->output();
+  EXPECT_NE(scan->output().find("   17  GPIO17       free   {chip: pinctrl-bcm2711, line: GPIO17}"),
+            std::string::npos)
+      << scan->output();
 }
 
 // A SIGHUP that leaves the rain gauge as it was keeps its line and its count: the interval
