@@ -95,11 +95,17 @@ Status GpioInput::request() {
   Result<std::unique_ptr<GpioLine>> line = chips_.request(request);
   if (!line.ok()) return withContext(where_, line.error());
   const int fd = (*line)->eventFd();
+  edgesWatched_ = false;
   if (settings_.edges != GpioEdges::None) {
-    if (Status watched = fds_.watchReadable(fd, [this] { onReadable(); }); !watched.ok()) {
+    Status watched = fds_.watchReadable(fd, [this] { onReadable(); });
+    if (watched.ok()) {
+      watchedFd_ = fd;
+      edgesWatched_ = true;
+    } else if (watched.error().code != ErrorCode::Unsupported) {
       return withContext("watch " + where_ + " for edges", watched.error());
     }
-    watchedFd_ = fd;
+    // Unsupported: no loop to watch it (`sckd check`); the line is held all the same, which
+    // proves it can be, and edgesWatched() says no edge will be seen.
   }
   line_ = std::move(*line);
   lost_.reset();

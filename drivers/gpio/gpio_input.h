@@ -47,6 +47,8 @@ class GpioInput {
   // error says which line and why; the caller fails this reading and tries again next time.
   Status request();
   bool held() const { return line_ != nullptr; }
+  // Edges reach onEdge: false where no loop watches the line (`sckd check`).
+  bool edgesWatched() const { return edgesWatched_; }
   // Hands every edge waiting now to onEdge: what the tick's reading must include.
   Status drain();
   // The line's logical level now.
@@ -65,6 +67,7 @@ class GpioInput {
   OnEdge onEdge_;
   std::unique_ptr<GpioLine> line_;
   int watchedFd_ = -1;
+  bool edgesWatched_ = false;
   std::optional<Nanos> lastEdge_;  // the last edge seen, bounce included
   std::optional<Error> lost_;      // why the line was dropped, said at the next request
   std::string where_;

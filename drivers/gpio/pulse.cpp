@@ -36,6 +36,12 @@ class PulseDriver final : public Driver {
   Result<Millis> start(const SampleContext&) override {
     const bool wasHeld = input_.held();
     if (Status requested = input_.request(); !requested.ok()) return requested.error();
+    if (!input_.edgesWatched()) {
+      return makeError(ErrorCode::Unsupported,
+                       input_.where() +
+                           " can be requested; its pulses are counted only by "
+                           "`sckd run`, whose loop watches the line's edges");
+    }
     const Nanos now = clock_.monotonic().time_since_epoch();
     if (!wasHeld && !windowStart_) {
       // Held for the first time: counting starts now, and this reading has no interval.

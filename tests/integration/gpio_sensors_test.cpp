@@ -133,5 +133,24 @@ TEST_F(GpioSensors, AReloadKeepsTheCountOfAnUnchangedCounter) {
   EXPECT_GT(all.rbegin()->first, reloadedAt + 2) << "intervals after the reload arrived";
 }
 
+// `sckd check` reads the door's level and requests the rain gauge's line, but counting
+// pulses needs the daemon's loop: said as a note, not as a failure.
+TEST_F(GpioSensors, CheckReadsALevelAndSaysPulsesAreCountedBySckdRun) {
+  auto check =
+      SckdProcess::spawn({"check", "--offline", "--config", configPath()}, dir_.file("check.log"));
+  ASSERT_NE(check, nullptr);
+  auto status = check->waitExit(20s);
+  ASSERT_TRUE(status.has_value());
+  const std::string out = check->output();
+  EXPECT_EQ(describeStatus(*status), "exit 0") << out << check->log();
+  EXPECT_NE(out.find("(sckd run)"), std::string::npos) << out;
+  EXPECT_NE(out.find("rain: GPIO17 (gpiochip0 line 17) can be requested; its pulses are counted "
+                     "only by `sckd run`"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("pinctrl-bcm2711:GPIO17"), std::string::npos) << out;
+  EXPECT_EQ(out.find("ERROR"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace sckd::testing
