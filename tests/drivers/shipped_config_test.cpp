@@ -84,5 +84,27 @@ TEST(ShippedConfig, DefaultFileWithTokenAndExampleSensorValidates) {
   EXPECT_EQ(r->sensors[0].name, "test-signal");
 }
 
+// The GPIO example, uncommented, is a valid pulse sensor with its two ids.
+TEST(ShippedConfig, TheRainGaugeExampleValidates) {
+  std::string text = readFile(kRoot + "/config/sckd.yaml");
+  text.replace(text.find("token: \"\""), 9, "token: \"abc123\"");
+  const std::size_t begin = text.find("  # - name: rain");
+  ASSERT_NE(begin, std::string::npos);
+  std::size_t end = begin;
+  std::string plain;
+  while (end < text.size() && text.compare(end, 4, "  # ") == 0) {
+    const std::size_t eol = text.find('\n', end);
+    plain += "  " + text.substr(end + 4, eol - end - 4) + "\n";
+    end = eol + 1;
+  }
+  text.replace(begin, end - begin, plain);
+  Result<Config> r = parseConfig(text, kRoot + "/config/sckd.yaml", driverSchemas());
+  ASSERT_TRUE(r.ok()) << r.error().message << "\n" << text;
+  ASSERT_EQ(r->sensors.size(), 1u);
+  EXPECT_EQ(r->sensors[0].driver, "pulse");
+  EXPECT_EQ(r->sensors[0].ids.size(), 2u);
+  EXPECT_EQ(optionInt(r->sensors[0], "debounce"), 20);
+}
+
 }  // namespace
 }  // namespace sckd::testing
