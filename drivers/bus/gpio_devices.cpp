@@ -1,6 +1,7 @@
 #include "drivers/bus/gpio_devices.h"
 
 #include <dirent.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -45,6 +46,19 @@ std::vector<std::string> chipDeviceNames(const std::string& deviceDir) {
     return chipNumber(a) < chipNumber(b);
   });
   return names;
+}
+
+Result<bool> edgesWaiting(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  int ready = 0;
+  do {
+    ready = ::poll(&p, 1, 0);
+  } while (ready < 0 && errno == EINTR);
+  if (ready < 0) return gpioError("wait for edges", errno);
+  if (ready > 0 && (p.revents & POLLIN) == 0) {
+    return makeError(ErrorCode::Absent, "the line is gone (was its chip removed?)");
+  }
+  return ready > 0;
 }
 
 Error gpioError(const std::string& what, int err) {

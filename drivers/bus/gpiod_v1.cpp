@@ -2,7 +2,6 @@
 // is opened for one listing or for as long as one of its lines is requested.
 
 #include <gpiod.h>
-#include <poll.h>
 
 #include <cerrno>
 #include <memory>
@@ -69,16 +68,10 @@ class GpiodV1Line final : public GpioLine {
   Result<std::vector<GpioEdge>> readEdges() override {
     std::vector<GpioEdge> edges;
     if (!edges_) return edges;
-    // libgpiod's read blocks when nothing waits: look first, then read what is there.
-    pollfd p{eventFd(), POLLIN, 0};
     for (;;) {
-      const int ready = ::poll(&p, 1, 0);
-      if (ready < 0 && errno == EINTR) continue;
-      if (ready < 0) return gpioError("wait for edges", errno);
-      if (ready == 0) return edges;
-      if ((p.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 && (p.revents & POLLIN) == 0) {
-        return makeError(ErrorCode::Absent, "the line is gone (was its chip removed?)");
-      }
+      Result<bool> waiting = gpio_detail::edgesWaiting(eventFd());
+      if (!waiting.ok()) return waiting.error();
+      if (!*waiting) return edges;
       gpiod_line_event events[16];
       const int n = gpiod_line_event_read_multiple(line_, events, 16);
       if (n < 0) return gpioError("read edges", errno);

@@ -4,7 +4,6 @@
 // holds a file of its own, so the chip is closed as soon as its line is requested.
 
 #include <gpiod.h>
-#include <poll.h>
 
 #include <cerrno>
 #include <cstddef>
@@ -80,17 +79,10 @@ class GpiodV2Line final : public GpioLine {
   Result<std::vector<GpioEdge>> readEdges() override {
     std::vector<GpioEdge> edges;
     if (!events_) return edges;
-    // The request's file is blocking, and so is libgpiod's read: look first, then read
-    // what is there.
-    pollfd p{eventFd(), POLLIN, 0};
     for (;;) {
-      const int ready = ::poll(&p, 1, 0);
-      if (ready < 0 && errno == EINTR) continue;
-      if (ready < 0) return gpioError("wait for edges", errno);
-      if (ready == 0) return edges;
-      if ((p.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 && (p.revents & POLLIN) == 0) {
-        return makeError(ErrorCode::Absent, "the line is gone (was its chip removed?)");
-      }
+      Result<bool> waiting = gpio_detail::edgesWaiting(eventFd());
+      if (!waiting.ok()) return waiting.error();
+      if (!*waiting) return edges;
       const int n = gpiod_line_request_read_edge_events(request_.get(), events_.get(), kEdgeBatch);
       if (n < 0) return gpioError("read edges", errno);
       for (int i = 0; i < n; ++i) {
