@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "drivers/bus/linux_gpio.h"
+#include "tests/kernel/check_lines.h"
 #include "tests/support/readings.h"
 #include "tests/support/sckd_process.h"
 #include "tests/support/temp_dir.h"
@@ -39,15 +40,6 @@ namespace {
 using namespace sckd;
 using namespace sckd::testing;
 using namespace std::chrono_literals;
-
-int failures = 0;
-
-void check(bool ok, const std::string& what, const std::string& detail = "") {
-  std::printf("%s: %s%s%s\n", ok ? "PASS" : "FAIL", what.c_str(), detail.empty() ? "" : ": ",
-              detail.c_str());
-  std::fflush(stdout);
-  if (!ok) ++failures;
-}
 
 std::string sysfs;  // /sys/devices/platform/gpio-sim.0/gpiochipN
 
@@ -325,6 +317,6 @@ int main(int argc, char** argv) {
   checkBackend();
   checkScan();
   checkDaemon();
-  std::printf("GPIO_SIM_CHECK: %s\n", failures == 0 ? "PASS" : "FAIL");
-  return failures == 0 ? 0 : 1;
+  std::printf("GPIO_SIM_CHECK: %s\n", checkFailures() == 0 ? "PASS" : "FAIL");
+  return checkFailures() == 0 ? 0 : 1;
 }

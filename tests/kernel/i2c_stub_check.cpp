@@ -13,23 +13,17 @@
 
 #include "drivers/bus/linux_i2c_bus.h"
 #include "drivers/driver.h"
+#include "tests/kernel/check_lines.h"
 
 namespace {
 
 using namespace sckd;
+using sckd::testing::check;
+using sckd::testing::checkFailures;
 
 constexpr std::uint8_t kStub = 0x76;
 constexpr std::uint8_t kEmpty = 0x50;
 constexpr std::uint8_t kOwned = 0x1a;
-
-int failures = 0;
-
-void check(bool ok, const std::string& what, const std::string& detail = "") {
-  std::printf("%s: %s%s%s\n", ok ? "PASS" : "FAIL", what.c_str(), detail.empty() ? "" : ": ",
-              detail.c_str());
-  std::fflush(stdout);
-  if (!ok) ++failures;
-}
 
 // The number N of the /dev/i2c-N whose adapter is i2c-stub's.
 std::optional<int> findStubBus() {
@@ -184,6 +178,6 @@ int main(int argc, char** argv) {
                              std::string::npos,
           "sckd scan without --bus scans the stub bus", all.substr(0, 200));
   }
-  std::printf("I2C_STUB_CHECK: %s\n", failures == 0 ? "PASS" : "FAIL");
-  return failures == 0 ? 0 : 1;
+  std::printf("I2C_STUB_CHECK: %s\n", checkFailures() == 0 ? "PASS" : "FAIL");
+  return checkFailures() == 0 ? 0 : 1;
 }
