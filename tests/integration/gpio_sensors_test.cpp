@@ -152,5 +152,49 @@ TEST_F(GpioSensors, CheckReadsALevelAndSaysPulsesAreCountedBySckdRun) {
   EXPECT_EQ(out.find("ERROR"), std::string::npos) << out;
 }
 
+// A kill -9 loses only the interval in progress: the amounts committed while the broker
+// was away, before the kill, are delivered after the restart.
+TEST_F(GpioSensors, AKillLosesOnlyTheIntervalInProgress) {
+  auto first = SckdProcess::spawn({"run", "--config", configPath()}, dir_.file("first.log"),
+                                  {"SCKD_SIM_PULSES=17:10"});
+  ASSERT_NE(first, nullptr);
+  auto amounts = [&] {
+    std::map<std::int64_t, double> out;
+    for (const WireReading& r : received().readings) {
+      if (r.id == 300) out[r.recordedAt] = r.value;
+    }
+    return out;
+  };
+  for (int i = 0; i < 100 && amounts().size() < 2; ++i) sleepFor(100ms);
+  ASSERT_GE(amounts().size(), 2u) << first->log();
+  broker_->stop();
+  const std::int64_t lastDelivered = amounts().rbegin()->first;
+  sleepFor(5s);  // two or three intervals end, committed, not delivered
+  first->kill(SIGKILL);
+  ASSERT_TRUE(first->waitExit(5s).has_value());
+  const std::int64_t killedAt = unixNow();
+
+  ASSERT_TRUE(broker_->restart());
+  sub_ = TestSubscriber::start(broker_->port(), readingsTopic(config_.token));
+  ASSERT_NE(sub_, nullptr);
+  auto second = SckdProcess::spawn({"run", "--config", configPath()}, dir_.file("second.log"),
+                                   {"SCKD_SIM_PULSES=17:10"});
+  ASSERT_NE(second, nullptr);
+  for (int i = 0; i < 150 && (amounts().empty() || amounts().rbegin()->first < killedAt + 3); ++i) {
+    sleepFor(100ms);
+  }
+  const auto after = amounts();
+  int offline = 0;
+  for (std::int64_t t = lastDelivered + 2; t <= killedAt - 1; t += 2, ++offline) {
+    ASSERT_EQ(after.count(t), 1u) << "the amount of the interval ending at " << t
+                                  << " (committed before the kill) was lost\n"
+                                  << second->log();
+    EXPECT_GE(after.at(t), 19) << "amount at " << t;
+    EXPECT_LE(after.at(t), 21) << "amount at " << t;
+  }
+  EXPECT_GE(offline, 2);
+  EXPECT_GT(after.rbegin()->first, killedAt) << "the new run publishes its own intervals";
+}
+
 }  // namespace
 }  // namespace sckd::testing
