@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -70,6 +71,26 @@ TEST_F(Cli, UnknownCommandsAndOptionsAreUsageErrors) {
   EXPECT_NE(opt.err.find("unknown option '--bogus'"), std::string::npos) << opt.err;
   Outcome missing = run({"check", "--config"});
   EXPECT_EQ(missing.exitCode, 64);
+}
+
+// `sckd scan --gpio`: 0 with a listing where the kernel has a GPIO chip, 1 saying so where
+// it has none (these test machines have none; the qemu test covers a real chip).
+TEST_F(Cli, ScanGpioExitsOneWhereThereIsNoChip) {
+  bool chips = false;
+  for (const auto& entry : std::filesystem::directory_iterator("/dev")) {
+    chips = chips || entry.path().filename().string().rfind("gpiochip", 0) == 0;
+  }
+  Outcome scan = run({"scan", "--gpio"});
+  if (chips) {
+    EXPECT_EQ(scan.exitCode, 0) << scan.err;
+    EXPECT_NE(scan.out.find(" lines\n"), std::string::npos) << scan.out;
+  } else {
+    EXPECT_EQ(scan.exitCode, 1) << scan.out;
+    EXPECT_NE(scan.err.find("no GPIO chip"), std::string::npos) << scan.err;
+  }
+  Outcome both = run({"scan", "--gpio", "--bus", "1"});
+  EXPECT_EQ(both.exitCode, 64);
+  EXPECT_NE(both.err.find("--gpio and --bus exclude each other"), std::string::npos) << both.err;
 }
 
 TEST_F(Cli, CheckConfigOnlySaysWhereTheConfigIsWrong) {
