@@ -81,10 +81,9 @@ Status GpioInput::request() {
   if (line_) return {};
   Result<GpioLineAddress> address = findGpioLine(chips_, settings_.chip, settings_.line);
   if (!address.ok()) return address.error();
-  where_ = settings_.line + " (" + address->chip + " line " + std::to_string(address->offset) + ")";
-  if (std::to_string(address->offset) == settings_.line) {
-    where_ = address->chip + " line " + settings_.line;
-  }
+  const std::string onChip = address->chip + " line " + std::to_string(address->offset);
+  where_ = settings_.line == std::to_string(address->offset) ? onChip
+                                                             : settings_.line + " (" + onChip + ")";
   GpioLineRequest request;
   request.chip = address->chip;
   request.offset = address->offset;
