@@ -38,9 +38,12 @@ class GpioSensors : public IntegrationTest {
     ASSERT_NO_FATAL_FAILURE(writeConfig());
   }
 
-  std::map<int, std::vector<WireReading>> byId() const {
-    std::map<int, std::vector<WireReading>> out;
-    for (const WireReading& r : received().readings) out[static_cast<int>(r.id)].push_back(r);
+  // The values received for platform id `id`, by recorded_at.
+  std::map<std::int64_t, double> valuesOf(int id) const {
+    std::map<std::int64_t, double> out;
+    for (const WireReading& r : received().readings) {
+      if (r.id == id) out[r.recordedAt] = r.value;
+    }
     return out;
   }
 };
@@ -61,11 +64,8 @@ TEST_F(GpioSensors, PulsesAndALevelArriveUnderTheirIds) {
   ASSERT_TRUE(sckd->running()) << sckd->log();
   expectPlatformFormat();
 
-  std::map<int, std::vector<WireReading>> ids = byId();
-  std::map<std::int64_t, double> amounts;
-  std::map<std::int64_t, double> rates;
-  for (const WireReading& r : ids[300]) amounts[r.recordedAt] = r.value;
-  for (const WireReading& r : ids[301]) rates[r.recordedAt] = r.value;
+  const std::map<std::int64_t, double> amounts = valuesOf(300);
+  std::map<std::int64_t, double> rates = valuesOf(301);
   // The first interval began when sckd started; every later one is 2 s of 10 pulses a
   // second, give or take the one pulse that falls on a tick.
   ASSERT_GE(amounts.size(), 5u);
@@ -78,7 +78,9 @@ TEST_F(GpioSensors, PulsesAndALevelArriveUnderTheirIds) {
 
   // The door: on_change readings at once, both levels, far more often than its 60 s interval.
   std::set<double> levels;
-  for (const WireReading& r : ids[400]) levels.insert(r.value);
+  for (const WireReading& r : received().readings) {
+    if (r.id == 400) levels.insert(r.value);
+  }
   EXPECT_EQ(levels, (std::set<double>{0, 1}));
 
   sckd->kill(SIGTERM);
@@ -106,13 +108,7 @@ TEST_F(GpioSensors, AReloadKeepsTheCountOfAnUnchangedCounter) {
   const std::string log = dir_.file("sckd.log");
   auto sckd = SckdProcess::spawn({"run", "--config", configPath()}, log, {"SCKD_SIM_PULSES=17:10"});
   ASSERT_NE(sckd, nullptr);
-  auto amounts = [&] {
-    std::map<std::int64_t, double> out;
-    for (const WireReading& r : received().readings) {
-      if (r.id == 300) out[r.recordedAt] = r.value;
-    }
-    return out;
-  };
+  auto amounts = [&] { return valuesOf(300); };
   for (int i = 0; i < 100 && amounts().size() < 2; ++i) sleepFor(100ms);
   ASSERT_GE(amounts().size(), 2u) << sckd->log();
   // Half a second past an even second: the 2 s ticks fall on even seconds.
@@ -158,13 +154,7 @@ TEST_F(GpioSensors, AKillLosesOnlyTheIntervalInProgress) {
   auto first = SckdProcess::spawn({"run", "--config", configPath()}, dir_.file("first.log"),
                                   {"SCKD_SIM_PULSES=17:10"});
   ASSERT_NE(first, nullptr);
-  auto amounts = [&] {
-    std::map<std::int64_t, double> out;
-    for (const WireReading& r : received().readings) {
-      if (r.id == 300) out[r.recordedAt] = r.value;
-    }
-    return out;
-  };
+  auto amounts = [&] { return valuesOf(300); };
   for (int i = 0; i < 100 && amounts().size() < 2; ++i) sleepFor(100ms);
   ASSERT_GE(amounts().size(), 2u) << first->log();
   broker_->stop();
