@@ -16,7 +16,9 @@
 #include "daemon/base/fd_watcher.h"
 #include "daemon/base/result.h"
 #include "drivers/bus/gpio_chip.h"
+#include "drivers/bus/host_paths.h"
 #include "drivers/bus/i2c_bus.h"
+#include "drivers/bus/offload.h"
 
 namespace sckd {
 
@@ -83,6 +85,11 @@ struct DriverContext {
   FdWatcher& fds = noFdWatcher();
   // The GPIO chips, for drivers on a GPIO line (DriverInfo::onGpioLine); others ignore it.
   GpioChips* gpio = nullptr;
+  // Where sysfs and procfs are, for drivers of sensors the kernel drives (1-wire, IIO, the
+  // gateway's own health); a test's temporary tree in unit tests.
+  const HostPaths& host = realHostPaths();
+  // Where a read that blocks (a 1-wire conversion, a kernel driver's timeout) runs.
+  Offload& offload = threadOffload();
 };
 
 using DriverFactory = std::function<Result<std::unique_ptr<Driver>>(const DriverContext&)>;

@@ -20,6 +20,7 @@
 #include "tests/fakes/fake_fd_watcher.h"
 #include "tests/fakes/fake_gpio.h"
 #include "tests/fakes/fake_i2c_bus.h"
+#include "tests/fakes/fake_offload.h"
 
 namespace sckd::testing {
 
@@ -121,7 +122,7 @@ class DriverFixture : public ::testing::Test {
       ADD_FAILURE() << "no driver " << kept.driver;
       return nullptr;
     }
-    auto d = info->create(DriverContext{kept, clock_, buses_, fds_, &gpio_});
+    auto d = info->create(DriverContext{kept, clock_, buses_, fds_, &gpio_, host_, offload_});
     if (!d.ok()) {
       ADD_FAILURE() << d.error().message;
       return nullptr;
@@ -190,6 +191,8 @@ class DriverFixture : public ::testing::Test {
   FakeI2cBuses buses_;
   FakeGpioChips gpio_;
   FakeFdWatcher fds_;
+  HostPaths host_;  // the real paths unless a test points them at its own tree
+  FakeOffload offload_;
   Config config_;  // the last one makeDriverFromYaml() parsed
 
  private:
