@@ -1,0 +1,24 @@
+#pragma once
+// The small text files of sysfs and procfs: one number and a newline, read whole with a
+// bound, so a file that is not what it should be is a clear error naming it.
+
+#include <string>
+#include <string_view>
+
+#include "daemon/base/result.h"
+
+namespace sckd {
+
+// The most a sysfs attribute holds (the kernel's page).
+inline constexpr std::size_t kSysfsFileMax = 4096;
+
+// "23125\n", "-12", "0.000061035\n", "1.5e-3": the number, or an Invalid error that quotes
+// the text and names `where` (a path).
+Result<double> parseSysfsNumber(std::string_view text, std::string_view where);
+
+// The whole attribute at `path` (bounded), its trailing newline removed.
+Result<std::string> readSysfsText(const std::string& path);
+// The number in the attribute at `path`.
+Result<double> readSysfsNumber(const std::string& path);
+
+}  // namespace sckd
