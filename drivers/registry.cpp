@@ -8,6 +8,7 @@
 #include "drivers/gpio/level.h"
 #include "drivers/gpio/pulse.h"
 #include "drivers/kernel/ds18b20.h"
+#include "drivers/kernel/iio_sensor.h"
 #include "drivers/lps33.h"
 #include "drivers/sensirion/scd30.h"
 #include "drivers/sensirion/scd4x.h"
@@ -27,7 +28,7 @@ const std::vector<DriverInfo>& driverRegistry() {
       scd41DriverInfo(),   sen50DriverInfo(),   sen54DriverInfo(),  sen55DriverInfo(),
       sht30DriverInfo(),   sht31DriverInfo(),   sht35DriverInfo(),  sht4xDriverInfo(),
       simDriverInfo(),     sps30DriverInfo(),   pulseDriverInfo(),  gpioLevelDriverInfo(),
-      ds18b20DriverInfo(),
+      ds18b20DriverInfo(), iioDriverInfo(),
   };
   return drivers;
 }
