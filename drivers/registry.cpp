@@ -9,6 +9,7 @@
 #include "drivers/gpio/pulse.h"
 #include "drivers/kernel/ds18b20.h"
 #include "drivers/kernel/iio_sensor.h"
+#include "drivers/kernel/system_health.h"
 #include "drivers/lps33.h"
 #include "drivers/sensirion/scd30.h"
 #include "drivers/sensirion/scd4x.h"
@@ -23,12 +24,12 @@ namespace sckd {
 const std::vector<DriverInfo>& driverRegistry() {
   // Built on first use, so no static initialisation order depends on other files.
   static const std::vector<DriverInfo> drivers = {
-      ads1015DriverInfo(), ads1115DriverInfo(), bh1750DriverInfo(), bme280DriverInfo(),
-      bmp280DriverInfo(),  lps33DriverInfo(),   scd30DriverInfo(),  scd40DriverInfo(),
-      scd41DriverInfo(),   sen50DriverInfo(),   sen54DriverInfo(),  sen55DriverInfo(),
-      sht30DriverInfo(),   sht31DriverInfo(),   sht35DriverInfo(),  sht4xDriverInfo(),
-      simDriverInfo(),     sps30DriverInfo(),   pulseDriverInfo(),  gpioLevelDriverInfo(),
-      ds18b20DriverInfo(), iioDriverInfo(),
+      ads1015DriverInfo(), ads1115DriverInfo(), bh1750DriverInfo(),       bme280DriverInfo(),
+      bmp280DriverInfo(),  lps33DriverInfo(),   scd30DriverInfo(),        scd40DriverInfo(),
+      scd41DriverInfo(),   sen50DriverInfo(),   sen54DriverInfo(),        sen55DriverInfo(),
+      sht30DriverInfo(),   sht31DriverInfo(),   sht35DriverInfo(),        sht4xDriverInfo(),
+      simDriverInfo(),     sps30DriverInfo(),   pulseDriverInfo(),        gpioLevelDriverInfo(),
+      ds18b20DriverInfo(), iioDriverInfo(),     systemHealthDriverInfo(),
   };
   return drivers;
 }
