@@ -35,8 +35,8 @@ constexpr std::string_view kHelp =
     "           and the broker; publishes nothing\n"
     "  status   what is queued in the outbox and when it last delivered\n"
     "  tail     print the readings the platform's broker receives for this device\n"
-    "  scan     list the addresses that answer on the I2C buses and the chips they may be;\n"
-    "           --gpio: the GPIO chips and lines\n"
+    "  scan     list the addresses that answer on the I2C buses and the chips they may be,\n"
+    "           the 1-wire probes, IIO devices and serial ports; --gpio: the GPIO lines\n"
     "\n"
     "options:\n"
     "  --config PATH   the config file (default /etc/sckd.yaml, or $SCKD_CONFIG)\n"
@@ -201,9 +201,12 @@ const std::map<std::string_view, Spec>& commandSpecs() {
         "  Probes every address 0x08..0x77 on /dev/i2c-N (default: every bus), prints a\n"
         "  grid like i2cdetect, the known chips that may sit at each address that answered\n"
         "  and the lines to add to the config. UU: a kernel driver owns the address.\n"
+        "  Without --bus it then lists the 1-wire probes (each read once), the IIO devices\n"
+        "  with their channels and values, and the serial ports, with their config lines.\n"
         "  --gpio: lists the GPIO chips (name, label), their lines, which are in use and by\n"
         "  whom, and the chip: and line: of each free one.\n"
-        "  exit: 0, or 1 when no bus (no GPIO chip) can be opened\n",
+        "  exit: 0, or 1 when no I2C bus can be opened and no 1-wire probe or IIO device\n"
+        "  is there (--gpio: no GPIO chip)\n",
         scanCommandFromCli}},
   };
   return specs;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "daemon/sampling/hardware.h"
+#include "drivers/bus/host_paths.h"
 
 namespace sckd {
 
@@ -42,8 +43,14 @@ class I2cBus;
 struct ScanOptions {
   std::optional<int> bus;          // /dev/i2c-N; default: every bus that exists
   std::string deviceDir = "/dev";  // for tests
+  HostPaths host;                  // for tests: the 1-wire, IIO and serial part's sysfs and /dev
 };
 int scanCommand(const ScanOptions& options);
+
+// The 1-wire probes (each read once), the IIO devices with their channels and values, and
+// the serial ports, each with the YAML that configures it. `found` grows by the probes and
+// devices sckd can read.
+std::string describeKernelSensors(const HostPaths& host, int& found);
 
 // `sckd scan --gpio`: the chips, their lines and who holds them; a YAML key pair for each
 // free line. describeGpioChips is the text, apart so tests check it on fake chips.

@@ -100,6 +100,43 @@ std::string openProblem(const std::string& path) {
   return text;
 }
 
+// Scans the buses `options` asks for and prints each; how many could be opened.
+int scanI2cBuses(const ScanOptions& options) {
+  if (!i2cCompiledIn()) {
+    std::fprintf(
+        stderr,
+        "sckd scan: I2C support is not compiled in (rebuild with -Di2c=enabled and libi2c-dev)\n");
+    return 0;
+  }
+  std::vector<int> numbers;
+  if (options.bus) {
+    numbers.push_back(*options.bus);
+  } else {
+    numbers = existingBuses(options.deviceDir);
+    if (numbers.empty()) {
+      std::fprintf(stderr, "sckd scan: no I2C bus: %s/i2c-* does not exist; %s\n",
+                   options.deviceDir.c_str(), kEnableHint);
+      return 0;
+    }
+  }
+  auto buses = makeLinuxI2cBuses(options.deviceDir);
+  int opened = 0;
+  for (const int number : numbers) {
+    const std::string path = options.deviceDir + "/i2c-" + std::to_string(number);
+    if (std::string problem = openProblem(path); !problem.empty()) {
+      std::fprintf(stderr, "sckd scan: %s\n", problem.c_str());
+      continue;
+    }
+    const std::string adapter = adapterName(number);
+    std::printf("%si2c-%d%s:\n", opened > 0 ? "\n" : "", number,
+                adapter.empty() ? "" : (" (" + adapter + ")").c_str());
+    ++opened;
+    std::fputs(formatScan(number, scanBus(buses->bus(number))).c_str(), stdout);
+  }
+  std::fflush(stdout);
+  return opened;
+}
+
 }  // namespace
 
 BusScan scanBus(I2cBus& bus) {
@@ -212,40 +249,14 @@ std::string formatScan(int busNumber, const BusScan& scan) {
 }
 
 int scanCommand(const ScanOptions& options) {
-  if (!i2cCompiledIn()) {
-    std::fprintf(
-        stderr,
-        "sckd scan: I2C support is not compiled in (rebuild with -Di2c=enabled and libi2c-dev)\n");
-    return 1;
-  }
-  std::vector<int> numbers;
-  if (options.bus) {
-    numbers.push_back(*options.bus);
-  } else {
-    numbers = existingBuses(options.deviceDir);
-    if (numbers.empty()) {
-      std::fprintf(stderr, "sckd scan: no I2C bus: %s/i2c-* does not exist; %s\n",
-                   options.deviceDir.c_str(), kEnableHint);
-      return 1;
-    }
-  }
-  auto buses = makeLinuxI2cBuses(options.deviceDir);
-  int opened = 0;
-  for (std::size_t i = 0; i < numbers.size(); ++i) {
-    const int number = numbers[i];
-    const std::string path = options.deviceDir + "/i2c-" + std::to_string(number);
-    if (std::string problem = openProblem(path); !problem.empty()) {
-      std::fprintf(stderr, "sckd scan: %s\n", problem.c_str());
-      continue;
-    }
-    ++opened;
-    const std::string adapter = adapterName(number);
-    std::printf("%si2c-%d%s:\n", i > 0 ? "\n" : "", number,
-                adapter.empty() ? "" : (" (" + adapter + ")").c_str());
-    std::fputs(formatScan(number, scanBus(buses->bus(number))).c_str(), stdout);
-  }
+  const int opened = scanI2cBuses(options);
+  if (options.bus) return opened > 0 ? 0 : 1;
+  // The rest of what can be wired to a Pi: 1-wire, IIO, serial.
+  int found = 0;
+  std::printf("%s", opened > 0 ? "\n" : "");
+  std::fputs(describeKernelSensors(options.host, found).c_str(), stdout);
   std::fflush(stdout);
-  return opened > 0 ? 0 : 1;
+  return opened + found > 0 ? 0 : 1;
 }
 
 }  // namespace sckd

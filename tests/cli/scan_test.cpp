@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "daemon/cli/commands.h"
 #include "drivers/driver.h"
 #include "tests/fakes/fake_gpio.h"
 #include "tests/fakes/fake_i2c_bus.h"
+#include "tests/support/kernel_tree.h"
 
 namespace sckd {
 namespace {
@@ -173,12 +175,85 @@ TEST_F(ScanTest, AnAddressOwnedByAKernelDriverIsUU) {
   EXPECT_THAT(text, HasSubstr("0x1a: UU: a kernel driver owns this address"));
 }
 
+// A host with none of what sckd reads: an empty sysfs and /dev.
+HostPaths emptyHost(const testing::KernelTree& tree) {
+  HostPaths host;
+  host.sys = tree.sysRoot();
+  host.proc = tree.procRoot();
+  host.dev = tree.sysRoot() + "/no-dev";
+  return host;
+}
+
 TEST(ScanCommand, NoBusIsExitOne) {
   char dir[] = "/tmp/sckd-scan-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
-  EXPECT_EQ(scanCommand(ScanOptions{std::nullopt, dir}), 1);
-  EXPECT_EQ(scanCommand(ScanOptions{3, dir}), 1);
+  testing::KernelTree tree;
+  EXPECT_EQ(scanCommand(ScanOptions{std::nullopt, dir, emptyHost(tree)}), 1);
+  EXPECT_EQ(scanCommand(ScanOptions{3, dir, emptyHost(tree)}), 1);
   rmdir(dir);
+}
+
+TEST(ScanCommand, AOneWireProbeWithoutAnI2cBusIsExitZero) {
+  char dir[] = "/tmp/sckd-scan-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  testing::KernelTree tree;
+  tree.addW1Probe("28-0316a2794cff", 21375);
+  EXPECT_EQ(scanCommand(ScanOptions{std::nullopt, dir, emptyHost(tree)}), 0);
+  rmdir(dir);
+}
+
+// The kernel's sensors and the serial ports, as a Pi with a DS18B20 pair, a BMP280 and two
+// DHT22s through IIO, its UART and a USB adapter shows them.
+TEST(ScanKernel, ListsProbesDevicesAndPortsWithTheirYaml) {
+  testing::KernelTree tree;
+  tree.addW1Probe("28-0316a2794cff", 21375);
+  tree.addW1Probe("28-00000a1b2c3d", 19000);
+  tree.addIioDevice(0, "bmp280", {{"in_temp_input", "21510"}, {"in_pressure_input", "100.812343"}});
+  tree.addIioDevice(1, "dht11",
+                    {{"in_temp_input", "23400"}, {"in_humidityrelative_input", "45300"}});
+  tree.addIioDevice(2, "dht11", {{"in_temp_input", "23400"}});
+  tree.breakIioFile(2, "in_temp_input");
+  tree.addIioDevice(3, "accel", {{"in_accel_x_raw", "12"}});
+  HostPaths host = emptyHost(tree);
+  host.dev = tree.sysRoot() + "/dev";
+  std::filesystem::create_directories(host.dev);
+  for (const char* tty : {"ttyAMA0", "ttyUSB0", "ttyS0", "ttyS1", "tty1"}) {
+    testing::writeFile(host.dev + "/" + tty, "");
+  }
+  std::filesystem::create_symlink("ttyAMA0", host.dev + "/serial0");
+  tree.writeSys("class/tty/ttyS0/type", "4\n");  // the Pi's mini UART
+  tree.writeSys("class/tty/ttyS1/type", "0\n");  // a PC's phantom 8250 port
+
+  int found = 0;
+  const std::string text = describeKernelSensors(host, found);
+  EXPECT_EQ(found, 5);
+  EXPECT_THAT(text, HasSubstr("  28-00000a1b2c3d  DS18B20  19.00 degC\n"));
+  EXPECT_THAT(text, HasSubstr("  28-0316a2794cff  DS18B20  21.38 degC\n"));
+  EXPECT_THAT(text, HasSubstr("  - driver: ds18b20\n    serial: 28-00000a1b2c3d\n"));
+  EXPECT_THAT(text,
+              HasSubstr("  iio:device0  bmp280: temperature 21.51 degC, pressure 100.812 kPa\n"));
+  EXPECT_THAT(text, HasSubstr("  iio:device2  dht11: temperature (read failed)\n"));
+  EXPECT_THAT(text, HasSubstr("  iio:device3  accel: no channel sckd reads\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("  - driver: iio\n    device: bmp280\n    ids: {temperature: N, pressure: N}"));
+  EXPECT_THAT(text, HasSubstr("    device: iio:device1\n    ids: {temperature: N, humidity: N}"));
+  EXPECT_THAT(text, HasSubstr("  " + host.dev + "/serial0 -> ttyAMA0\n"));
+  EXPECT_THAT(text, HasSubstr("  " + host.dev + "/ttyS0\n"));
+  EXPECT_THAT(text, HasSubstr("  " + host.dev + "/ttyUSB0\n"));
+  EXPECT_THAT(text, Not(HasSubstr("ttyS1")));
+  EXPECT_THAT(text, Not(HasSubstr("tty1")));
+  EXPECT_THAT(text, HasSubstr("    port: " + host.dev + "/serial0\n"));
+}
+
+TEST(ScanKernel, SaysHowToEnableWhatIsMissing) {
+  testing::KernelTree tree;
+  int found = 0;
+  const std::string text = describeKernelSensors(emptyHost(tree), found);
+  EXPECT_EQ(found, 0);
+  EXPECT_THAT(text, HasSubstr("dtoverlay=w1-gpio"));
+  EXPECT_THAT(text, HasSubstr("IIO: no device"));
+  EXPECT_THAT(text, HasSubstr("enable_uart=1"));
 }
 
 }  // namespace
