@@ -38,7 +38,8 @@ class Resolver : public IntegrationTest {
   std::unique_ptr<SckdProcess> startBehindResolver() {
     const std::string log = dir_.file("sckd-" + std::to_string(logPaths_.size()) + ".log");
     logPaths_.push_back(log);
-    return SckdProcess::spawn({"run", "--config", configPath()}, log, {}, resolvConfPath());
+    return SckdProcess::spawn({"run", "--config", configPath()}, log, {},
+                              {{resolvConfPath(), "/etc/resolv.conf"}});
   }
 
   std::unique_ptr<FakeDns> dns_;

@@ -53,7 +53,7 @@ std::string readingsTopic(const std::string& token) {
 std::unique_ptr<SckdProcess> SckdProcess::spawn(const std::vector<std::string>& args,
                                                 const std::string& logPath,
                                                 const std::vector<std::string>& extraEnv,
-                                                const std::string& resolvConf) {
+                                                const std::vector<BindMount>& binds) {
   const char* bin = std::getenv("SCKD_BIN");
   if (bin == nullptr || *bin == '\0') {
     ADD_FAILURE() << "SCKD_BIN is not set (meson test sets it to the built sckd)";
@@ -95,12 +95,17 @@ std::unique_ptr<SckdProcess> SckdProcess::spawn(const std::vector<std::string>& 
     const int out = ::open(outPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     const int in = ::open("/dev/null", O_RDONLY);
     if (err < 0 || out < 0 || in < 0) ::_exit(126);
-    if (!resolvConf.empty()) {
-      // Private mounts, so the bind mount never reaches the test's own namespace.
+    if (!binds.empty()) {
+      // Private mounts, so the bind mounts never reach the test's own namespace.
       if (::unshare(CLONE_NEWNS) != 0 ||
-          ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
-          ::mount(resolvConf.c_str(), "/etc/resolv.conf", nullptr, MS_BIND, nullptr) != 0) {
+          ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
         ::_exit(125);
+      }
+      for (const BindMount& bind : binds) {
+        if (::mount(bind.source.c_str(), bind.target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) !=
+            0) {
+          ::_exit(125);
+        }
       }
     }
     ::dup2(in, 0);

@@ -43,18 +43,24 @@ struct SckdConfig {
 // "device/sck/<token>/readings"
 std::string readingsTopic(const std::string& token = kTestToken);
 
+// A file or directory of the test's shown to sckd in place of a real one.
+struct BindMount {
+  std::string source;  // the test's
+  std::string target;  // where sckd sees it: "/etc/resolv.conf", "/sys/bus"
+};
+
 class SckdProcess {
  public:
   // Spawns `$SCKD_BIN args...`; stderr goes to `logPath`, stdout to `logPath + ".out"`.
   // nullptr (and a gtest failure) when SCKD_BIN is unset or fork fails.
   // `extraEnv` ("NAME=value") is added to the child's environment (replacing a variable of
   // the same name), e.g. NOTIFY_SOCKET.
-  // A non-empty `resolvConf` (a file's path) becomes the child's /etc/resolv.conf, bind-
-  // mounted in a mount namespace of its own (needs root): a resolver chosen by the test.
+  // `binds` are bind-mounted in a mount namespace of the child's own (needs root): a
+  // resolv.conf naming the test's resolver, a sysfs tree with the test's 1-wire probes.
   static std::unique_ptr<SckdProcess> spawn(const std::vector<std::string>& args,
                                             const std::string& logPath,
                                             const std::vector<std::string>& extraEnv = {},
-                                            const std::string& resolvConf = {});
+                                            const std::vector<BindMount>& binds = {});
   // `sckd run --config configPath`
   static std::unique_ptr<SckdProcess> run(const std::string& configPath,
                                           const std::string& logPath);
