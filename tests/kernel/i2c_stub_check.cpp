@@ -14,29 +14,18 @@
 #include "drivers/bus/linux_i2c_bus.h"
 #include "drivers/driver.h"
 #include "tests/kernel/check_lines.h"
+#include "tests/kernel/stub_bus.h"
 
 namespace {
 
 using namespace sckd;
 using sckd::testing::check;
 using sckd::testing::checkFailures;
+using sckd::testing::findStubBus;
 
 constexpr std::uint8_t kStub = 0x76;
 constexpr std::uint8_t kEmpty = 0x50;
 constexpr std::uint8_t kOwned = 0x1a;
-
-// The number N of the /dev/i2c-N whose adapter is i2c-stub's.
-std::optional<int> findStubBus() {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/sys/class/i2c-dev", ec)) {
-    std::ifstream in(entry.path() / "name");
-    std::string name;
-    std::getline(in, name);
-    const std::string dev = entry.path().filename().string();  // "i2c-0"
-    if (name == "SMBus stub driver" && dev.rfind("i2c-", 0) == 0) return std::stoi(dev.substr(4));
-  }
-  return std::nullopt;
-}
 
 std::string runCapture(const std::string& command, int* status) {
   std::string out;
