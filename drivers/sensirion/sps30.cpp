@@ -2,8 +2,10 @@
 
 #include <array>
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "daemon/base/log.h"
@@ -26,9 +28,14 @@ constexpr char kProduct[] = "00080000";
 // Execution times (§6.3): reset 100 ms; start 20 ms, and the first values a second later.
 constexpr Millis kAfterReset{110};
 constexpr Millis kFirstValues{1100};
-// Data not ready this many readings in a row: the chip lost its state (a brown-out puts it
-// back to idle), so initialise it again.
-constexpr int kMaxNotReady = 3;
+// Fan cleaning (datasheet §4, "Fan Auto Cleaning"): the fan runs at full speed for 10 s
+// and no new values come meanwhile (data-ready flag 0). With the second before it and the
+// one after it, that is the longest a measuring SPS30 goes without new data; a few seconds
+// of slack on top. Not ready for longer than this, counted from the first not-ready answer,
+// means the chip lost its state (a brown-out puts it back to idle): initialise it again.
+// Time, not a count of readings: at a short interval a count runs out mid-cleaning.
+constexpr std::chrono::seconds kFanCleaning{10};
+constexpr std::chrono::seconds kNoDataLimit = kFanCleaning + std::chrono::seconds(5);
 
 // The quantity names, in frame order.
 constexpr const char* kNames[kSps30Values] = {"pm1", "pm2_5", "pm4", "pm10", "pn0_5",
@@ -36,8 +43,10 @@ constexpr const char* kNames[kSps30Values] = {"pm1", "pm2_5", "pm4", "pm10", "pn
 
 class Sps30Driver final : public Driver {
  public:
-  Sps30Driver(I2cBus& bus, std::uint8_t address, std::uint32_t cleaningSeconds)
-      : chip_(bus, address, sensirion::HexCase::Upper), cleaningSeconds_(cleaningSeconds) {}
+  Sps30Driver(I2cBus& bus, std::uint8_t address, const Clock& clock, std::uint32_t cleaningSeconds)
+      : chip_(bus, address, sensirion::HexCase::Upper),
+        clock_(clock),
+        cleaningSeconds_(cleaningSeconds) {}
 
   // Stops the fan and laser when the sensor is closed (daemon stop, reload, `sckd check`);
   // best effort: the chip may be gone, and the next owner resets it anyway.
@@ -61,7 +70,7 @@ class Sps30Driver final : public Driver {
         const std::uint16_t arg[1] = {kFloatFormat};
         if (Status s = chip_.command(kStartMeasurement, arg); !s.ok()) return fail(s.error());
         phase_ = Phase::Measuring;
-        notReady_ = 0;
+        notReadySince_.reset();
         return kFirstValues;
       }
       case Phase::Measuring:
@@ -87,13 +96,8 @@ class Sps30Driver final : public Driver {
     if (Status s = query(kDataReady, ready); !s.ok()) return fail(s.error());
     Result<std::vector<std::uint16_t>> flag = sensirion::checkedWords(ready);
     if (!flag.ok()) return withContext("read data-ready flag", flag.error());
-    if ((*flag)[0] == 0) {
-      if (++notReady_ >= kMaxNotReady) phase_ = Phase::NeedInit;
-      return makeError(ErrorCode::NotReady,
-                       "no new data (data-ready flag 0): the SPS30 makes one measurement "
-                       "per second");
-    }
-    notReady_ = 0;
+    if ((*flag)[0] == 0) return notReady();
+    notReadySince_.reset();
 
     std::array<std::uint8_t, kSps30FrameSize> frame{};
     if (Status s = query(kReadValues, frame); !s.ok()) return fail(s.error());
@@ -112,6 +116,25 @@ class Sps30Driver final : public Driver {
   Error fail(Error e) {
     phase_ = Phase::NeedInit;
     return e;
+  }
+
+  // No new data: normal within a second of the last reading and during a fan cleaning;
+  // beyond kNoDataLimit the chip is initialised again.
+  Error notReady() {
+    const MonoTime now = clock_.monotonic();
+    if (!notReadySince_) notReadySince_ = now;
+    const auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - *notReadySince_);
+    if (waited > kNoDataLimit) {
+      phase_ = Phase::NeedInit;
+      return makeError(ErrorCode::NotReady, "no new data for " + std::to_string(waited.count()) +
+                                                " s, longer than a fan cleaning (" +
+                                                std::to_string(kFanCleaning.count()) +
+                                                " s): resetting the SPS30 at the next reading");
+    }
+    return makeError(ErrorCode::NotReady,
+                     "no new data (data-ready flag 0): the SPS30 makes one measurement per "
+                     "second, and none during its " +
+                         std::to_string(kFanCleaning.count()) + " s fan cleaning");
   }
 
   // "Set pointer & read data": the command, a STOP, then a separate read (§6.2). The read
@@ -142,9 +165,10 @@ class Sps30Driver final : public Driver {
   }
 
   sensirion::Device chip_;
+  const Clock& clock_;
   std::uint32_t cleaningSeconds_;
   Phase phase_ = Phase::NeedInit;
-  int notReady_ = 0;
+  std::optional<MonoTime> notReadySince_;  // the first of the current not-ready answers
   bool started_ = false;
 };
 
@@ -152,8 +176,9 @@ Result<std::unique_ptr<Driver>> createSps30(const DriverContext& context) {
   const SensorConfig& sensor = context.sensor;
   const auto cleaning = optionInt(sensor, "fan_cleaning_interval");
   I2cBus& bus = context.buses.bus(*sensor.bus);
-  return std::unique_ptr<Driver>(std::make_unique<Sps30Driver>(
-      bus, static_cast<std::uint8_t>(*sensor.address), static_cast<std::uint32_t>(cleaning)));
+  return std::unique_ptr<Driver>(
+      std::make_unique<Sps30Driver>(bus, static_cast<std::uint8_t>(*sensor.address), context.clock,
+                                    static_cast<std::uint32_t>(cleaning)));
 }
 
 }  // namespace

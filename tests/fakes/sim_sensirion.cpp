@@ -43,15 +43,38 @@ void SensirionSim::reply(std::span<std::uint8_t> out, std::span<const std::uint1
 bool SensirionModuleSim::stopOrReset(std::uint16_t command, std::chrono::milliseconds resetTime) {
   if (command == 0x0104) {
     measuring_ = false;
+    cleaningFrom_.reset();
     return true;
   }
   if (command == 0xD304) {
     measuring_ = false;
+    cleaningFrom_.reset();
     ++resets_;
     busyFor(resetTime);
     return true;
   }
   return false;
+}
+
+void SensirionModuleSim::startFanCleaning() {
+  cleaningFrom_ = clock_.monotonic();
+}
+
+std::optional<MonoTime> SensirionModuleSim::newestMeasurement() const {
+  using std::chrono::seconds;
+  if (!measuring_) return std::nullopt;
+  // Whole seconds since the start, up to `t`: the measurements made by then.
+  auto made = [&](MonoTime t) {
+    return t < measuringSince_ ? 0 : (t - measuringSince_) / seconds(1);
+  };
+  auto n = made(clock_.monotonic());
+  const MonoTime newest = measuringSince_ + seconds(n);
+  if (cleaningFrom_ && newest >= *cleaningFrom_ && newest < *cleaningFrom_ + seconds(10)) {
+    // Cleaning: the newest is the last one made before it began.
+    n = made(*cleaningFrom_ - std::chrono::nanoseconds(1));
+  }
+  if (n < 1) return std::nullopt;
+  return measuringSince_ + seconds(n);
 }
 
 Status SensirionRhtSim::replyResult(std::span<std::uint8_t> out, double rhOffset, double rhSpan) {

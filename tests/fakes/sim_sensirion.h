@@ -48,8 +48,9 @@ class SensirionSim : public ChipSimulator {
   int corruptWord_ = -1;
 };
 
-// The particulate matter modules (SPS30, SEN5x): idle or measuring (since when), busy after a
-// reset (every transfer NACKed meanwhile), the pointer the next read answers, resets counted.
+// The particulate matter modules (SPS30, SEN5x): idle or measuring (since when), one new
+// measurement a second, none during a fan cleaning (10 s), busy after a reset (every transfer
+// NACKed meanwhile), the pointer the next read answers, resets counted.
 class SensirionModuleSim : public SensirionSim {
  public:
   using SensirionSim::SensirionSim;
@@ -58,9 +59,13 @@ class SensirionModuleSim : public SensirionSim {
   void powerCycle() {
     measuring_ = false;
     pointer_.reset();
+    cleaningFrom_.reset();
   }
   bool measuring() const { return measuring_; }
   int resets() const { return resets_; }
+  // The fan cleaning begins now (its interval has come round, or 0x5607 was sent): for its
+  // 10 s the chip measures nothing, so the data-ready flag stays 0.
+  void startFanCleaning();
 
  protected:
   bool busy() const { return clock_.monotonic() < busyUntil_; }
@@ -73,6 +78,10 @@ class SensirionModuleSim : public SensirionSim {
   // reset 0xD304 (idle, then busy for `resetTime`). Whether `command` was one of them.
   bool stopOrReset(std::uint16_t command, std::chrono::milliseconds resetTime);
 
+  // When the newest measurement was made: one each whole second after the start, none
+  // during a fan cleaning; nothing before the first.
+  std::optional<MonoTime> newestMeasurement() const;
+
   std::optional<std::uint16_t> pointer_;
   bool measuring_ = false;
   MonoTime measuringSince_{};
@@ -80,6 +89,7 @@ class SensirionModuleSim : public SensirionSim {
  private:
   MonoTime busyUntil_{};
   int resets_ = 0;
+  std::optional<MonoTime> cleaningFrom_;  // the latest fan cleaning, if any
 };
 
 // The single-shot humidity/temperature chips (SHT3x, SHT4x): a conversion the read header is

@@ -8,12 +8,6 @@ void SimSps30::setRawValue(std::size_t index, std::uint32_t bits) {
   raw_.at(index) = bits;
 }
 
-std::int64_t SimSps30::sampleIndex() const {
-  if (!measuring_) return 0;
-  return std::chrono::duration_cast<std::chrono::seconds>(clock_.monotonic() - measuringSince_)
-      .count();
-}
-
 Status SimSps30::onWrite(std::span<const std::uint8_t> bytes) {
   if (busy()) return nack();  // still resetting
   std::optional<SensirionCommand> parsed = parseSensirionCommand(bytes);
@@ -26,7 +20,7 @@ Status SimSps30::onWrite(std::span<const std::uint8_t> bytes) {
     case 0x0010:  // start measurement: idle mode only, float format only here
       if (measuring_ || args.size() != 1 || args[0] != 0x0300) return nack();
       startMeasuring();
-      lastRead_ = 0;
+      lastRead_.reset();
       return {};
     case 0x8004:
       if (args.size() == 2) {
@@ -54,11 +48,13 @@ Status SimSps30::onWrite(std::span<const std::uint8_t> bytes) {
 std::vector<std::uint16_t> SimSps30::response(std::uint16_t command) {
   std::vector<std::uint16_t> words;
   switch (command) {
-    case 0x0202:
-      words.push_back(sampleIndex() > lastRead_ ? 1 : 0);
+    case 0x0202: {
+      const std::optional<MonoTime> newest = newestMeasurement();
+      words.push_back(newest && (!lastRead_ || *newest > *lastRead_) ? 1 : 0);
       break;
+    }
     case 0x0300:
-      lastRead_ = sampleIndex();
+      lastRead_ = newestMeasurement();
       for (std::size_t i = 0; i < values_.size(); ++i) {
         const std::uint32_t bits = raw_[i] ? *raw_[i] : std::bit_cast<std::uint32_t>(values_[i]);
         words.push_back(static_cast<std::uint16_t>(bits >> 16));

@@ -1,7 +1,8 @@
 #pragma once
 // An SPS30 on I2C as its datasheet (v1.0, §6) describes it: 16-bit commands (arguments with
 // CRC, a bad CRC is NACKed), "set pointer" then a separate read, idle and measurement modes,
-// one new measurement per second against the Clock, reset taking 100 ms (NACKs meanwhile).
+// one new measurement per second against the Clock (none during the 10 s fan cleaning),
+// reset taking 100 ms (NACKs meanwhile).
 
 #include <array>
 #include <cstdint>
@@ -36,13 +37,12 @@ class SimSps30 final : public SensirionModuleSim {
   }
 
  private:
-  std::int64_t sampleIndex() const;  // how many measurements since start (0: none yet)
   std::vector<std::uint16_t> response(std::uint16_t command);
 
   std::array<float, 10> values_{};
   std::array<std::optional<std::uint32_t>, 10> raw_{};
   std::string productType_ = "00080000";
-  std::int64_t lastRead_ = 0;
+  std::optional<MonoTime> lastRead_;  // the measurement the values read last came from
   std::uint32_t cleaningInterval_ = 604800;
 };
 

@@ -187,8 +187,54 @@ TEST_F(Sps30Test, ChipThatStopsMeasuringIsInitialisedAgain) {
   ASSERT_TRUE(d);
   ASSERT_TRUE(firstValues(*d).ok());
   sim_->powerCycle();  // a brown-out: idle, values command now NACKed, flag stays 0
-  for (int i = 0; i < 3; ++i) EXPECT_FALSE(measure(*d).ok());
+  // The first not-ready reading may be a fan cleaning; a minute later it cannot be.
+  EXPECT_TRUE(failsWith(measure(*d), ErrorCode::NotReady, "data-ready flag 0"));
+  EXPECT_TRUE(failsWith(measure(*d), ErrorCode::NotReady, "longer than a fan cleaning (10 s)"));
   EXPECT_TRUE(firstValues(*d).ok());
+  EXPECT_EQ(sim_->resets(), 2);
+}
+
+// The fan cleaning (10 s without new data, datasheet §4) at the shortest interval the docs
+// allow: the readings during it fail as not ready, no reset interrupts it, and the first
+// reading after it has values.
+TEST_F(Sps30Test, FanCleaningAtAShortIntervalIsWaitedOut) {
+  const Millis interval = std::chrono::seconds(2);
+  auto d = make();
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(measure(*d, interval).ok());  // reset and configure
+  ASSERT_TRUE(measuredAll(measure(*d, interval), 10));
+  sim_->startFanCleaning();
+  const MonoTime cleaned = clock_.monotonic() + std::chrono::seconds(10);
+  int duringCleaning = 0;
+  while (clock_.monotonic() < cleaned) {
+    ASSERT_TRUE(failsWith(measure(*d, interval), ErrorCode::NotReady, "data-ready flag 0"));
+    ++duringCleaning;
+  }
+  EXPECT_EQ(duringCleaning, 5);
+  ASSERT_TRUE(measuredAll(measure(*d, interval), 10));
+  EXPECT_EQ(sim_->resets(), 1);
+}
+
+// Not ready for longer than a cleaning and its slack (15 s): the chip lost its state, and
+// the next reading resets it.
+TEST_F(Sps30Test, NoDataLongerThanACleaningResetsTheChip) {
+  const Millis interval = std::chrono::seconds(2);
+  auto d = make();
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(measure(*d, interval).ok());
+  ASSERT_TRUE(measuredAll(measure(*d, interval), 10));
+  sim_->powerCycle();  // idle now: the data-ready flag stays 0
+  const MonoTime firstNotReady = clock_.monotonic();
+  while (clock_.monotonic() - firstNotReady <= std::chrono::seconds(15)) {
+    ASSERT_TRUE(failsWith(measure(*d, interval), ErrorCode::NotReady, "data-ready flag 0"));
+  }
+  EXPECT_EQ(sim_->resets(), 1);
+  EXPECT_TRUE(failsWith(measure(*d, interval), ErrorCode::NotReady,
+                        "no new data for 16 s, longer than a fan cleaning (10 s)"));
+  auto init = measure(*d, interval);
+  ASSERT_TRUE(init.ok()) << init.error().message;
+  EXPECT_EQ(sim_->resets(), 2);
+  ASSERT_TRUE(measuredAll(measure(*d, interval), 10));
 }
 
 TEST_F(Sps30Test, IoErrorAndWrongProduct) {
