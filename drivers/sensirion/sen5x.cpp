@@ -14,6 +14,7 @@ namespace {
 
 // Commands and execution times, SEN5x datasheet (v2, 2022) §6.1.
 constexpr std::uint16_t kStartMeasurement = 0x0021;
+constexpr std::uint16_t kDataReady = 0x0202;
 constexpr std::uint16_t kReadValues = 0x03C4;
 constexpr std::uint16_t kProductName = 0xD014;
 constexpr std::uint16_t kReset = 0xD304;
@@ -36,7 +37,8 @@ class Sen5xDriver final : public Driver {
   }
 
   // Every command that returns data needs 20 ms before its read, so each step of the
-  // start-up sequence takes one start()/collect() pair; readings begin on the third.
+  // start-up sequence takes one start()/collect() pair; readings begin on the third. A
+  // reading asks for the data-ready flag first, then (continueAfter) for the values.
   Result<Millis> start(const SampleContext&) override {
     started_ = true;
     switch (phase_) {
@@ -51,7 +53,8 @@ class Sen5xDriver final : public Driver {
         return Millis(0);
       }
       case Phase::Measuring:
-        if (Status s = chip_.command(kReadValues); !s.ok()) return fail(s.error());
+        if (Status s = chip_.command(kDataReady); !s.ok()) return fail(s.error());
+        step_ = Step::DataReady;
         return kReadDelay;
       case Phase::Reset:
       case Phase::Starting:
@@ -79,6 +82,7 @@ class Sen5xDriver final : public Driver {
       default:
         return makeError(ErrorCode::NotReady, "not measuring");
     }
+    if (step_ == Step::DataReady) return checkDataReady();
     std::array<std::uint8_t, kSen5xFrameSize> frame{};
     if (Status s = chip_.read(frame, "read " + chip_.hex(kReadValues)); !s.ok()) {
       return fail(s.error());
@@ -91,10 +95,37 @@ class Sen5xDriver final : public Driver {
 
  private:
   enum class Phase { NeedInit, Reset, NameRequested, Starting, Measuring };
+  // The steps of one reading while measuring.
+  enum class Step { DataReady, Values };
 
   Error fail(Error e) {
     phase_ = Phase::NeedInit;
     return e;
+  }
+
+  // The data-ready flag (0x0202, requested by start()). Without new data the chip would
+  // answer Read Measured Values with the previous values (or the "unknown" markers right
+  // after start), so a reading without it fails instead of publishing them again: during
+  // the first second, during a fan cleaning (10 s), and when read twice within a second.
+  Result<Measurement> checkDataReady() {
+    std::array<std::uint8_t, 3> raw{};
+    const std::string what = "read " + chip_.hex(kDataReady);
+    if (Status s = chip_.read(raw, what); !s.ok()) return fail(s.error());
+    Result<std::vector<std::uint16_t>> flag = sensirion::checkedWords(raw).context(what);
+    if (!flag.ok()) return flag.error();
+    // Byte 0 is unused (0x00); byte 1 is the flag.
+    if (((*flag)[0] & 0xFF) == 0) {
+      return makeError(ErrorCode::NotReady,
+                       "no new data (data-ready flag 0): the " + std::string(product_) +
+                           " makes one measurement per second, and none during its 10 s fan "
+                           "cleaning");
+    }
+    if (Status s = chip_.command(kReadValues); !s.ok()) return fail(s.error());
+    step_ = Step::Values;
+    started_ = true;  // collect() again for the values
+    Measurement m;
+    m.continueAfter = kReadDelay;
+    return m;
   }
 
   // The product name (0xD014, requested by the previous collect()): 32 ASCII characters.
@@ -126,6 +157,7 @@ class Sen5xDriver final : public Driver {
   std::string_view product_;
   std::size_t count_;
   Phase phase_ = Phase::NeedInit;
+  Step step_ = Step::DataReady;
   bool started_ = false;
 };
 

@@ -7,22 +7,29 @@ namespace sckd::testing {
 
 std::array<std::uint16_t, 8> SimSen5x::valueWords() const {
   std::array<std::uint16_t, 8> w{};
-  const bool warm = clock_.monotonic() - measuringSince_ >= std::chrono::seconds(1);
   // The inverse of the datasheet's scale factors.
   auto i16 = [](double v, double scale) {
     return static_cast<std::uint16_t>(static_cast<std::int16_t>(std::lround(v * scale)));
   };
-  for (std::size_t i = 0; i < 4; ++i) {
-    w[i] = warm ? static_cast<std::uint16_t>(std::lround(pm_[i] * 10)) : 0xFFFF;
-  }
-  w[4] = warm && model_ >= 54 ? i16(rh_, 100) : 0x7FFF;
-  w[5] = warm && model_ >= 54 ? i16(t_, 200) : 0x7FFF;
-  w[6] = warm && model_ >= 54 ? i16(voc_, 10) : 0x7FFF;
-  w[7] = warm && model_ >= 55 ? i16(nox_, 10) : 0x7FFF;
-  for (std::size_t i = 0; i < 8; ++i) {
-    if (raw_[i]) w[i] = *raw_[i];
-  }
+  for (std::size_t i = 0; i < 4; ++i) w[i] = static_cast<std::uint16_t>(std::lround(pm_[i] * 10));
+  w[4] = model_ >= 54 ? i16(rh_, 100) : 0x7FFF;
+  w[5] = model_ >= 54 ? i16(t_, 200) : 0x7FFF;
+  w[6] = model_ >= 54 ? i16(voc_, 10) : 0x7FFF;
+  w[7] = model_ >= 55 ? i16(nox_, 10) : 0x7FFF;
   return w;
+}
+
+void SimSen5x::measure() {
+  const std::optional<MonoTime> newest = newestMeasurement();
+  if (!newest || newest == measuredAt_) return;
+  measured_ = valueWords();
+  measuredAt_ = newest;
+}
+
+void SimSen5x::clearMeasurements() {
+  measured_ = {0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0x7FFF, 0x7FFF, 0x7FFF, 0x7FFF};
+  measuredAt_.reset();
+  readOut_.reset();
 }
 
 Status SimSen5x::onWrite(std::span<const std::uint8_t> bytes) {
@@ -36,6 +43,7 @@ Status SimSen5x::onWrite(std::span<const std::uint8_t> bytes) {
     case 0x0021:
       if (measuring_) return nack();
       startMeasuring();
+      clearMeasurements();
       busyFor(std::chrono::milliseconds(50));
       return {};
     case 0x03C4:
@@ -54,11 +62,22 @@ Status SimSen5x::onWrite(std::span<const std::uint8_t> bytes) {
 Status SimSen5x::onRead(std::span<std::uint8_t> bytes) {
   if (!pointer_ || clock_.monotonic() < readableAt_) return nack();
   std::vector<std::uint16_t> words;
+  measure();
   if (*pointer_ == 0x03C4) {
-    auto w = valueWords();
-    words.assign(w.begin(), w.end());
+    // Nothing new since the last read-out: the same values again (datasheet, Read
+    // Measured Values), which only the data-ready flag tells apart.
+    words.assign(measured_.begin(), measured_.end());
+    for (std::size_t i = 0; i < 8; ++i) {
+      if (raw_[i]) words[i] = *raw_[i];
+    }
+    readOut_ = measuredAt_;
   } else if (*pointer_ == 0x0202) {
-    words.push_back(1);
+    // Byte 0 is unused (0x00), byte 1 the flag.
+    const bool fresh = measuredAt_ && measuredAt_ != readOut_;
+    pointer_.reset();
+    const std::uint16_t flag[1] = {static_cast<std::uint16_t>(fresh ? 1 : 0)};
+    reply(bytes, flag, false);
+    return {};
   } else {
     std::string name = productName_.empty() ? "SEN" + std::to_string(model_) : productName_;
     name.resize(32, '\0');

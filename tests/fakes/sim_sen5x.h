@@ -1,8 +1,10 @@
 #pragma once
 // A SEN50/SEN54/SEN55 on I2C as its datasheet describes it: 16-bit commands, a read only
 // after the command's execution time (20 ms; the read header is NACKed before), idle and
-// measurement modes, the first values one second after start (0xFFFF / 0x7FFF before),
-// reset taking 200 ms; models without RH/T/VOC/NOx report those as 0x7FFF.
+// measurement modes, one measurement a second from one second after start (0xFFFF / 0x7FFF
+// before) and none during a fan cleaning, the data-ready flag (0x0202) set by a measurement
+// and cleared by reading it out, the last measurement's values answered again when there is
+// none newer, reset taking 200 ms; models without RH/T/VOC/NOx report those as 0x7FFF.
 
 #include <array>
 #include <cstdint>
@@ -14,18 +16,36 @@
 
 namespace sckd::testing {
 
-// corruptNextCrc(word) (SensirionSim) hits the next frame read, whatever it answers;
-// powerCycle(), measuring() and resets() are SensirionModuleSim's.
+// corruptNextCrc(word) (SensirionSim) hits the next values or product name frame read (not
+// the data-ready flag); powerCycle(), measuring(), resets() and startFanCleaning() are
+// SensirionModuleSim's. A physical value set now is seen by the next measurement.
 class SimSen5x final : public SensirionModuleSim {
  public:
   // `model`: 50, 54 or 55.
-  SimSen5x(const Clock& clock, int model) : SensirionModuleSim(clock), model_(model) {}
+  SimSen5x(const Clock& clock, int model) : SensirionModuleSim(clock), model_(model) {
+    clearMeasurements();
+  }
 
-  void setPm(double pm1, double pm25, double pm4, double pm10) { pm_ = {pm1, pm25, pm4, pm10}; }
-  void setHumidity(double rh) { rh_ = rh; }
-  void setTemperature(double t) { t_ = t; }
-  void setVocIndex(double v) { voc_ = v; }
-  void setNoxIndex(double v) { nox_ = v; }
+  void setPm(double pm1, double pm25, double pm4, double pm10) {
+    measure();
+    pm_ = {pm1, pm25, pm4, pm10};
+  }
+  void setHumidity(double rh) {
+    measure();
+    rh_ = rh;
+  }
+  void setTemperature(double t) {
+    measure();
+    t_ = t;
+  }
+  void setVocIndex(double v) {
+    measure();
+    voc_ = v;
+  }
+  void setNoxIndex(double v) {
+    measure();
+    nox_ = v;
+  }
   // The raw word `index` of the values frame (a stuck or marker value).
   void setRawWord(std::size_t index, std::uint16_t word) { raw_.at(index) = word; }
   void setProductName(std::string name) { productName_ = std::move(name); }
@@ -38,7 +58,13 @@ class SimSen5x final : public SensirionModuleSim {
   }
 
  private:
+  // The words of the physical state now, as a measurement would report them.
   std::array<std::uint16_t, 8> valueWords() const;
+  // Catches up with the measurements made since the last call: the newest holds the state
+  // as it was then (setters call this before changing it).
+  void measure();
+  // Back to "no measurement yet": all values at their markers, the flag 0.
+  void clearMeasurements();
 
   int model_;
   std::array<double, 4> pm_{};
@@ -49,6 +75,9 @@ class SimSen5x final : public SensirionModuleSim {
   std::array<std::optional<std::uint16_t>, 8> raw_{};
   std::string productName_;
   MonoTime readableAt_{};
+  std::array<std::uint16_t, 8> measured_{};  // the newest measurement's words
+  std::optional<MonoTime> measuredAt_;       // when it was made
+  std::optional<MonoTime> readOut_;          // the measurement read out last
 };
 
 }  // namespace sckd::testing

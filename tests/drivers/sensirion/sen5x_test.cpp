@@ -102,13 +102,19 @@ TEST_F(Sen5xTest, TransferShapesAndTiming) {
   bus.clearTranscript();
   delay = d->start(SampleContext{clock_.wall()});
   ASSERT_TRUE(delay.ok());
-  EXPECT_EQ(*delay, Millis(25));  // the data is readable 20 ms after the command
+  EXPECT_EQ(*delay, Millis(25));  // the flag is readable 20 ms after the command
   clock_.advance(Millis(10));
   EXPECT_FALSE(bus.read(0x69, std::span<std::uint8_t>()).ok()) << "too early: NACKed";
   clock_.advance(*delay - Millis(10));
   auto m = d->collect();
+  ASSERT_TRUE(measuredExactly(m, {}));
+  ASSERT_EQ(m->continueAfter, Millis(25));  // the values too, 20 ms after their command
+  clock_.advance(*m->continueAfter);
+  m = d->collect();
   ASSERT_TRUE(measuredAll(m, 8));
-  const std::vector<std::string> reading = {"w 0x69: 03 c4", "r 0x69: 0", "r 0x69: 24"};
+  EXPECT_FALSE(m->continueAfter);
+  const std::vector<std::string> reading = {"w 0x69: 02 02", "r 0x69: 0", "r 0x69: 3",
+                                            "w 0x69: 03 c4", "r 0x69: 24"};
   EXPECT_EQ(bus.transcript(), reading);
 }
 
@@ -134,13 +140,38 @@ TEST_F(Sen5xTest, WarmUpValuesAreNotPublished) {
   ASSERT_TRUE(delay.ok());
   ASSERT_TRUE(d->collect().ok());
   clock_.advance(Millis(60));
-  delay = d->start(SampleContext{clock_.wall()});
-  ASSERT_TRUE(delay.ok());
-  clock_.advance(*delay);
-  auto m = d->collect();
-  ASSERT_TRUE(m.ok());
-  EXPECT_TRUE(m->samples.empty());
-  EXPECT_EQ(m->failures.size(), 8u);
+  auto m = DriverFixture::measure(*d);
+  ASSERT_TRUE(failsWith(m, ErrorCode::NotReady, "no new data (data-ready flag 0)"));
+  // A second after the start, the first values.
+  clock_.advance(std::chrono::seconds(1));
+  ASSERT_TRUE(measuredAll(DriverFixture::measure(*d), 8));
+}
+
+// Without new data (a fan cleaning, or two readings within one of the chip's seconds), the
+// chip answers with its previous values: they are not published again.
+TEST_F(Sen5xTest, NoNewDataFailsInsteadOfRepublishing) {
+  auto d = make("sen55", 55);
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(firstValues(*d).ok());
+  ASSERT_TRUE(measuredAll(measureEvery(*d, Millis(100)), 8));
+  auto m = measureEvery(*d, Millis(100));
+  ASSERT_TRUE(failsWith(m, ErrorCode::NotReady, "no new data (data-ready flag 0)"));
+  // Read out, then the fan cleaning begins: 10 s without a measurement, and the first one
+  // after it within a second.
+  clock_.advance(std::chrono::seconds(1));
+  ASSERT_TRUE(measuredAll(DriverFixture::measure(*d), 8));
+  sim_->startFanCleaning();
+  sim_->setPm(50, 60, 70, 80);
+  const MonoTime cleaned = clock_.monotonic() + std::chrono::seconds(10);
+  while (clock_.monotonic() < cleaned + std::chrono::seconds(1)) {
+    m = measureEvery(*d, std::chrono::seconds(2));
+    ASSERT_TRUE(failsWith(m, ErrorCode::NotReady, "none during its 10 s fan cleaning"));
+  }
+  // Cleaned: the new state's values.
+  m = measureEvery(*d, std::chrono::seconds(2));
+  ASSERT_TRUE(measuredAll(m, 8));
+  EXPECT_DOUBLE_EQ(*value(*m, 0), 50.0);
+  EXPECT_EQ(sim_->resets(), 1);
 }
 
 TEST_F(Sen5xTest, ClosingTheSensorStopsMeasuring) {
@@ -167,7 +198,7 @@ TEST_F(Sen5xTest, UnpluggedThenPowerCycledRecovers) {
   ASSERT_TRUE(firstValues(*d).ok());
   bus().inject(0x69, BusFault::Nack);
   auto m = measure(*d);
-  ASSERT_TRUE(failsWith(m, ErrorCode::Absent, "command 0x03C4"));
+  ASSERT_TRUE(failsWith(m, ErrorCode::Absent, "command 0x0202"));
   sim_->powerCycle();
   bus().inject(0x69, BusFault::None);
   m = firstValues(*d);
@@ -182,6 +213,9 @@ TEST_F(Sen5xTest, IoErrorOnReadReinitialises) {
   auto delay = d->start(SampleContext{clock_.wall()});
   ASSERT_TRUE(delay.ok());
   clock_.advance(*delay);
+  auto flag = d->collect();
+  ASSERT_TRUE(flag.ok() && flag->continueAfter);
+  clock_.advance(*flag->continueAfter);
   bus().inject(0x69, BusFault::Io, 1);
   auto m = d->collect();
   ASSERT_TRUE(failsWith(m, ErrorCode::Io, "read 0x03C4"));
