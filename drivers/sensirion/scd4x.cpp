@@ -107,9 +107,10 @@ Scd4xValues decodeScd4x(std::span<const std::uint8_t, 9> frame) {
   // RH are specified for -10..60 degC and 0..100 %RH (datasheet §1.2/§1.3, humidity and
   // temperature sensing performance; the pages were not in reach, the figures are as quoted
   // with the datasheet's accuracy table at https://docs.evolion.io/hw/sensor-modules/co2-rht).
-  // A CO2 of 0 is the datasheet's "no CO2 value" (RH/T-only measurements report it).
+  // A CO2 of 0 is the datasheet's "no CO2 value" (RH/T-only measurements report it); it
+  // gives 0xFFFF no meaning: 100 %RH is a reading, and 65535 ppm or 130 degC fail the ranges.
   auto co2 = [&]() -> Result<double> {
-    Result<std::uint16_t> raw = sensirion::dataWord(frame, 0);
+    Result<std::uint16_t> raw = sensirion::checkedWord(frame, 0);
     if (!raw.ok()) return raw.error();
     if (*raw == 0) return makeError(ErrorCode::Invalid, "0 ppm (no CO2 value)");
     if (*raw > 40000)
@@ -118,12 +119,12 @@ Scd4xValues decodeScd4x(std::span<const std::uint8_t, 9> frame) {
     return static_cast<double>(*raw);
   };
   auto temperature = [&]() -> Result<double> {
-    Result<std::uint16_t> raw = sensirion::dataWord(frame, 1);
+    Result<std::uint16_t> raw = sensirion::checkedWord(frame, 1);
     if (!raw.ok()) return raw.error();
     return sensirion::inRange(sensirion::temperatureFromTicks(*raw), -10, 60, "degC", "SCD4x");
   };
   auto humidity = [&]() -> Result<double> {
-    Result<std::uint16_t> raw = sensirion::dataWord(frame, 2);
+    Result<std::uint16_t> raw = sensirion::checkedWord(frame, 2);
     if (!raw.ok()) return raw.error();
     return 100.0 * *raw / 65535.0;
   };

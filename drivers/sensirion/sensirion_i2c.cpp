@@ -19,15 +19,6 @@ Result<std::uint16_t> checkedWord(std::span<const std::uint8_t> frame, std::size
   return static_cast<std::uint16_t>(w[0] << 8 | w[1]);
 }
 
-Result<std::uint16_t> dataWord(std::span<const std::uint8_t> frame, std::size_t index) {
-  Result<std::uint16_t> raw = checkedWord(frame, index);
-  if (raw.ok() && *raw == 0xFFFF) {
-    return makeError(ErrorCode::Invalid,
-                     "raw 0xffff in word " + std::to_string(index) + " (no data)");
-  }
-  return raw;
-}
-
 Result<std::uint32_t> checkedWord32(std::span<const std::uint8_t> frame, std::size_t index) {
   Result<std::uint16_t> high = checkedWord(frame, 2 * index);
   if (!high.ok()) return high.error();

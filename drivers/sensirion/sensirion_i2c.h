@@ -25,11 +25,11 @@ enum class HexCase { Lower, Upper };
 
 std::string hex16(std::uint16_t value, HexCase hexCase = HexCase::Lower);
 
-// Word `index` of a result frame, its CRC checked: "CRC mismatch in word <index>".
+// Word `index` of a result frame, its CRC checked: "CRC mismatch in word <index>". A
+// floating bus reads FF FF FF, which fails here (the CRC of 0xFFFF is 0xAC); a word of
+// 0xFFFF with its right CRC is a value the chip sent (100 %RH on an SHT3x), and only a
+// chip whose datasheet gives it a meaning of its own (the SEN5x's "unknown") rejects it.
 Result<std::uint16_t> checkedWord(std::span<const std::uint8_t> frame, std::size_t index);
-// The same, and all ones is an error too: what the chip answers when it has no data (a read
-// racing a reset, a floating bus).
-Result<std::uint16_t> dataWord(std::span<const std::uint8_t> frame, std::size_t index);
 // Words `2 * index` and `2 * index + 1` as one big-endian 32-bit value (a float's bits).
 Result<std::uint32_t> checkedWord32(std::span<const std::uint8_t> frame, std::size_t index);
 // Every word of the frame; the first bad CRC names its word.

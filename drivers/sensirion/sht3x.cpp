@@ -97,14 +97,15 @@ DriverInfo sht3xInfo(std::string_view name, std::string_view summary, int tId, i
 
 Sht3xValues decodeSht3x(std::span<const std::uint8_t, 6> frame) {
   // SHT3x-DIS datasheet §4.13: T = -45 + 175 * S / (2^16 - 1), RH = 100 * S / (2^16 - 1).
-  // Valid ranges (§1.1): -40..125 degC, 0..100 %RH.
+  // Valid ranges (§1.1): -40..125 degC, 0..100 %RH. Raw 0xFFFF is 100 %RH (saturated air,
+  // fog) and 130 degC, which the range rejects; the datasheet gives it no other meaning.
   auto temperature = [&]() -> Result<double> {
-    Result<std::uint16_t> raw = sensirion::dataWord(frame, 0);
+    Result<std::uint16_t> raw = sensirion::checkedWord(frame, 0);
     if (!raw.ok()) return raw.error();
     return sensirion::inRange(sensirion::temperatureFromTicks(*raw), -40, 125, "degC", "SHT3x");
   };
   auto humidity = [&]() -> Result<double> {
-    Result<std::uint16_t> raw = sensirion::dataWord(frame, 1);
+    Result<std::uint16_t> raw = sensirion::checkedWord(frame, 1);
     if (!raw.ok()) return raw.error();
     return 100.0 * *raw / 65535.0;
   };

@@ -76,14 +76,15 @@ class Sht4xDriver final : public Driver {
 
 Sht4xValues decodeSht4x(std::span<const std::uint8_t, 6> frame) {
   // SHT4x datasheet §4.6: T = -45 + 175 * S/65535; RH = -6 + 125 * S/65535, cropped to
-  // 0..100 because the formula reaches past the physical range. T range -40..125 degC.
+  // 0..100 because the formula reaches past the physical range (raw 0xFFFF is 119 %RH: 100
+  // once cropped, a real reading). T range -40..125 degC.
   auto temperature = [&]() -> Result<double> {
-    Result<std::uint16_t> raw = sensirion::dataWord(frame, 0);
+    Result<std::uint16_t> raw = sensirion::checkedWord(frame, 0);
     if (!raw.ok()) return raw.error();
     return sensirion::inRange(sensirion::temperatureFromTicks(*raw), -40, 125, "degC", "SHT4x");
   };
   auto humidity = [&]() -> Result<double> {
-    Result<std::uint16_t> raw = sensirion::dataWord(frame, 1);
+    Result<std::uint16_t> raw = sensirion::checkedWord(frame, 1);
     if (!raw.ok()) return raw.error();
     return std::clamp(-6.0 + 125.0 * *raw / 65535.0, 0.0, 100.0);
   };

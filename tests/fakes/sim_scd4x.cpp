@@ -1,5 +1,6 @@
 #include "tests/fakes/sim_scd4x.h"
 
+#include <algorithm>
 #include <array>
 
 namespace sckd::testing {
@@ -54,7 +55,10 @@ Status SimScd4x::onRead(std::span<std::uint8_t> bytes) {
   Raw r{co2_, sensirionTicks((temperature_ + 45.0) * 65535.0 / 175.0),
         sensirionTicks(humidity_ * 65535.0 / 100.0)};
   if (raw_) r = *raw_;
-  if (stuck_) r = Raw{0xFFFF, 0xFFFF, 0xFFFF};
+  if (stuck_) {  // the bus floating: every byte 0xFF, CRCs included
+    std::fill(bytes.begin(), bytes.end(), std::uint8_t{0xFF});
+    return {};
+  }
   reply(bytes, std::array<std::uint16_t, 3>{r.co2, r.t, r.rh});
   return {};
 }

@@ -85,7 +85,10 @@ Status SensirionRhtSim::replyResult(std::span<std::uint8_t> out, double rhOffset
   std::array<std::uint16_t, 2> words = {sensirionTicks((temperature_ + 45.0) * 65535.0 / 175.0),
                                         sensirionTicks((humidity_ - rhOffset) * 65535.0 / rhSpan)};
   if (raw_) words = *raw_;
-  if (stuck_) words = {0xFFFF, 0xFFFF};
+  if (stuck_) {
+    std::fill(out.begin(), out.end(), std::uint8_t{0xFF});
+    return {};
+  }
   reply(out, words);
   return {};
 }

@@ -93,8 +93,8 @@ class SensirionModuleSim : public SensirionSim {
 };
 
 // The single-shot humidity/temperature chips (SHT3x, SHT4x): a conversion the read header is
-// NACKed during, a state set physically, overridden raw or stuck at all ones (the chip's
-// "no data"), and soft resets counted.
+// NACKed during, a state set physically, overridden raw (any words, with their CRCs) or
+// stuck (the bus floating: every byte 0xFF, CRCs included), and soft resets counted.
 class SensirionRhtSim : public SensirionSim {
  public:
   using SensirionSim::SensirionSim;

@@ -83,6 +83,28 @@ TEST_F(Scd4xTest, KnownFrameFromTheDatasheet) {
   EXPECT_NEAR(*v.humidity, 37.0, 0.01);
 }
 
+// Raw humidity 0xFFFF with its CRC is 100 * 65535/65535 = 100 %RH (§3.5.2): published. As
+// CO2 (65535 ppm) or temperature (130 degC) it is outside the ranges.
+TEST_F(Scd4xTest, SaturatedHumidityIsPublished) {
+  const std::array<std::uint8_t, 9> frame{0x01, 0xF4, 0x33, 0x66, 0x67, 0xA2, 0xFF, 0xFF, 0xAC};
+  Scd4xValues v = decodeScd4x(frame);
+  ASSERT_TRUE(v.humidity.ok()) << v.humidity.error().message;
+  EXPECT_EQ(*v.humidity, 100.0);
+  const std::array<std::uint8_t, 9> ones{0xFF, 0xFF, 0xAC, 0xFF, 0xFF, 0xAC, 0xFF, 0xFF, 0xAC};
+  v = decodeScd4x(ones);
+  ASSERT_FALSE(v.co2.ok());
+  EXPECT_EQ(v.co2.error().message, "65535 ppm is outside the SCD4x range");
+  ASSERT_FALSE(v.temperature.ok());
+  EXPECT_NE(v.temperature.error().message.find("outside the SCD4x range"), std::string::npos);
+  ASSERT_TRUE(v.humidity.ok());
+
+  auto d = running();
+  sim_->setRawOverride(500, 0x6667, 0xFFFF);
+  Result<Measurement> m = measure(*d);
+  ASSERT_TRUE(measuredAll(m, 3));
+  EXPECT_EQ(*value(*m, 2), 100.0);
+}
+
 TEST_F(Scd4xTest, AlreadyMeasuringAfterARestartReadsAtOnce) {
   sim_->startMeasuring();  // a previous sckd left it running
   clock_.advance(seconds(5));
@@ -145,11 +167,11 @@ TEST_F(Scd4xTest, BadCrcStuckZeroAndOutOfRange) {
   EXPECT_EQ(m->failures[0].code, ErrorCode::Crc);
 
   clock_.advance(seconds(5));
-  sim_->setStuck(true);
+  sim_->setStuck(true);  // a floating bus: FF FF FF fails the CRC
   m = measure(*d);
-  ASSERT_TRUE(m.ok()) << m.error().message;
-  EXPECT_TRUE(m->samples.empty());
-  EXPECT_EQ(m->failures.size(), 3u);
+  ASSERT_TRUE(measuredExactly(
+      m, {},
+      {{ErrorCode::Crc, "co2"}, {ErrorCode::Crc, "temperature"}, {ErrorCode::Crc, "humidity"}}));
   sim_->setStuck(false);
 
   clock_.advance(seconds(5));

@@ -133,17 +133,39 @@ TEST_F(Sht3xTest, BadCrcLosesOnlyThatQuantityThenRecovers) {
   ASSERT_TRUE(measuredAll(m, 2));
 }
 
-TEST_F(Sht3xTest, StuckAllOnesIsNoData) {
+// A floating bus reads all ones, CRC bytes included: FF FF FF fails the CRC (0xFFFF's is
+// 0xAC), so nothing is published.
+TEST_F(Sht3xTest, FloatingBusFailsTheCrc) {
   auto d = makeDriver(sht3xConfig());
   sim_->setStuck(true);
   Result<Measurement> m = measure(*d);
-  ASSERT_TRUE(m.ok());
-  EXPECT_TRUE(m->samples.empty());
-  ASSERT_EQ(m->failures.size(), 2u);
-  EXPECT_NE(m->failures[0].message.find("no data"), std::string::npos);
+  ASSERT_TRUE(
+      measuredExactly(m, {}, {{ErrorCode::Crc, "temperature"}, {ErrorCode::Crc, "humidity"}}));
   sim_->setStuck(false);
   m = measure(*d);
   ASSERT_TRUE(measuredAll(m, 2));
+}
+
+// Raw 0xFFFF with its CRC is a reading: RH = 100 * 65535/65535 = 100 %RH (§4.13), saturated
+// air. Only as a temperature (130 degC) is it out of the chip's range.
+TEST_F(Sht3xTest, SaturatedHumidityIsPublished) {
+  const std::array<std::uint8_t, 6> frame{0x66, 0x66, 0x93, 0xFF, 0xFF, 0xAC};
+  Sht3xValues v = decodeSht3x(frame);
+  ASSERT_TRUE(v.humidity.ok()) << v.humidity.error().message;
+  EXPECT_EQ(*v.humidity, 100.0);
+  const std::array<std::uint8_t, 6> hot{0xFF, 0xFF, 0xAC, 0x80, 0x00, 0xA2};
+  v = decodeSht3x(hot);
+  ASSERT_FALSE(v.temperature.ok());
+  EXPECT_NE(v.temperature.error().message.find("130.000000 degC is outside the SHT3x range"),
+            std::string::npos)
+      << v.temperature.error().message;
+
+  auto d = makeDriver(sht3xConfig());
+  sim_->setRawOverride(0x6666, 0xFFFF);
+  Result<Measurement> m = measure(*d);
+  ASSERT_TRUE(measuredAll(m, 2));
+  EXPECT_EQ(*value(*m, 1), 100.0);
+  EXPECT_EQ(sim_->softResets(), 0);
 }
 
 TEST_F(Sht3xTest, OutOfRangeTemperatureIsNotPublished) {
