@@ -23,6 +23,7 @@ struct SensorExtra {
   SourcePos namePos;
   bool defaultName = false;
   bool onGpioLine = false;
+  SourcePos addressPos;  // its `address:`, or the entry when the address is the default
 };
 
 bool validName(const std::string& name) {
@@ -313,6 +314,8 @@ void readSensor(const YAML::Node& entry, std::size_t index, const SensorSchemas&
 
   extra.onGpioLine = info->onGpioLine;
   readBusAddress(entry, label, s.pos, *info, s, diag);
+  auto address = findField(entry, label, "address");
+  extra.addressPos = address ? address->pos : s.pos;
   readIds(entry, label, s.pos, *info, s, extra, diag);
   readOptions(entry, label, s.pos, *info, s, diag);
 
@@ -332,9 +335,26 @@ void checkAcrossSensors(const std::vector<SensorConfig>& sensors,
   std::map<std::string, std::size_t, std::less<>> names;
   std::map<int, std::pair<std::size_t, std::string>> ids;                // id -> sensor, quantity
   std::map<std::pair<std::string, std::string>, std::size_t> gpioLines;  // (chip, line) -> sensor
+  std::map<std::pair<int, int>, std::size_t> addresses;  // (bus, address) -> first sensor there
   for (std::size_t i = 0; i < sensors.size(); ++i) {
     const SensorConfig& s = sensors[i];
     if (s.name.empty()) continue;
+    if (s.bus && s.address) {
+      // Two chips at one address answer together and garble each other's replies (an SPS30
+      // and a SEN5x are both fixed at 0x69). One chip listed twice, with the same driver,
+      // is fine: read at two intervals, say.
+      auto [other, fresh] = addresses.emplace(std::pair{*s.bus, *s.address}, i);
+      const SensorConfig& first = sensors[other->second];
+      if (!fresh && first.driver != s.driver) {
+        diag.add(extras[i].addressPos, extras[i].label + ".address",
+                 hexAddress(*s.address) + " on bus " + std::to_string(*s.bus) +
+                     " is already the address of sensor " + quote(first.name) + " (" +
+                     first.driver + ", " + positionText(first.pos) + "), and sensor " +
+                     quote(s.name) + " is a " + s.driver +
+                     ": one address on a bus is one chip (the same chip may be listed twice, "
+                     "with the same driver); put one of them on another bus");
+      }
+    }
     auto chip = s.options.find("chip");
     auto line = s.options.find("line");
     if (extras[i].onGpioLine && chip != s.options.end() && line != s.options.end()) {

@@ -309,5 +309,46 @@ TEST(Sensors, TwoSensorsOnOneGpioLineAreRefused) {
         "  - name: wind\n    driver: counter\n    line: 27\n    ids: {rate: 2}\n");
 }
 
+// Two different chips at one bus address cannot both answer (an SPS30 and a SEN5x are both
+// fixed at 0x69); the same chip listed twice, with the same driver, can.
+TEST(Sensors, TwoChipsAtOneBusAddressAreRefused) {
+  SensorSchemas drivers = testDrivers();
+  SensorSchema other;  // another chip that can sit at 0x44
+  other.driver = "lightchip";
+  other.onI2cBus = true;
+  other.addresses = {0x44, 0x23};
+  other.quantities = {{"light", 14}};
+  drivers.push_back(other);
+  auto parsed = [&](const std::string& sensors) {
+    return parseConfig(kHead + sensors, "/etc/sckd/t.yaml", drivers);
+  };
+  Result<Config> c = parsed(
+      "  - name: air\n    driver: thchip\n"
+      "  - name: sun\n    driver: lightchip\n    address: 0x44\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().message,
+            "/etc/sckd/t.yaml:9:14: sensors[sun].address: 0x44 on bus 1 is already the address "
+            "of sensor 'air' (thchip, line 5, column 5), and sensor 'sun' is a lightchip: one "
+            "address on a bus is one chip (the same chip may be listed twice, with the same "
+            "driver); put one of them on another bus");
+  // Both at their default address: the entry is named.
+  c = parsed("  - driver: lightchip\n  - driver: thchip\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().message.substr(0, c.error().message.find(" is a thchip")),
+            "/etc/sckd/t.yaml:6:5: sensors[1].address: 0x44 on bus 1 is already the address of "
+            "sensor 'lightchip-1-0x44' (lightchip, line 5, column 5), and sensor "
+            "'thchip-1-0x44'");
+  // On two buses, or at two addresses: two chips.
+  ASSERT_TRUE(parsed("  - driver: thchip\n  - driver: lightchip\n    bus: 3\n").ok());
+  ASSERT_TRUE(parsed("  - driver: thchip\n  - driver: lightchip\n    address: 0x23\n").ok());
+  // One chip read twice, at two intervals and under other ids.
+  c = parsed(
+      "  - name: fast\n    driver: thchip\n    interval: 10s\n"
+      "  - name: slow\n    driver: thchip\n    interval: 10m\n"
+      "    ids: {temperature: 79, humidity: 80}\n");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->sensors[1].address, 0x44);
+}
+
 }  // namespace
 }  // namespace sckd::testing

@@ -291,5 +291,18 @@ TEST(Sen5xConfig, RejectsWrongAddress) {
                             "have; allowed: 0x69"));
 }
 
+// An SPS30 and a SEN5x are both fixed at 0x69: on one bus, only one of them can be there.
+TEST(Sen5xConfig, RejectsAnSps30AtTheSameBusAddress) {
+  EXPECT_TRUE(
+      configRejects("  - driver: sps30\n  - driver: sen55\n    ids: {pm1: 1, pm2_5: 2, "
+                    "pm4: 3, pm10: 4}\n",
+                    "sensors[1].address: 0x69 on bus 1 is already the address of sensor "
+                    "'sps30-1-0x69' (sps30, line 5, column 5), and sensor "
+                    "'sen55-1-0x69' is a sen55"));
+  Result<Config> c = parseConfig(kConfigHead + "  - driver: sps30\n  - driver: sen55\n    bus: 3\n",
+                                 "t.yaml", driverSchemas());
+  EXPECT_TRUE(c.ok()) << c.error().message;
+}
+
 }  // namespace
 }  // namespace sckd::testing
