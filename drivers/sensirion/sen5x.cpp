@@ -16,6 +16,11 @@ namespace {
 constexpr std::uint16_t kStartMeasurement = 0x0021;
 constexpr std::uint16_t kDataReady = 0x0202;
 constexpr std::uint16_t kReadValues = 0x03C4;
+// Read Measured PM Values: not in the datasheet's command table but in Sensirion's
+// application note "SEN5x - Read Mass and Number Concentrations" and its own driver
+// (https://github.com/Sensirion/embedded-i2c-sen5x, sen5x_read_measured_pm_values: 0x0413,
+// 20 ms, 10 words, numbers and size scaled x10 and x1000).
+constexpr std::uint16_t kReadPmValues = 0x0413;
 constexpr std::uint16_t kProductName = 0xD014;
 constexpr std::uint16_t kReset = 0xD304;
 constexpr std::uint16_t kStopMeasurement = 0x0104;
@@ -24,6 +29,8 @@ constexpr Millis kReadDelay{25};    // 20 ms between a read command and its data
 
 constexpr const char* kNames[kSen5xValues] = {"pm1",      "pm2_5",       "pm4",       "pm10",
                                               "humidity", "temperature", "voc_index", "nox_index"};
+constexpr const char* kNumberNames[kSen5xNumbers] = {"pn0_5", "pn1",  "pn2_5",
+                                                     "pn4",   "pn10", "particle_size"};
 
 class Sen5xDriver final : public Driver {
  public:
@@ -38,7 +45,8 @@ class Sen5xDriver final : public Driver {
 
   // Every command that returns data needs 20 ms before its read, so each step of the
   // start-up sequence takes one start()/collect() pair; readings begin on the third. A
-  // reading asks for the data-ready flag first, then (continueAfter) for the values.
+  // reading asks for the data-ready flag first, then (continueAfter) for the values, then
+  // for the particle numbers and size.
   Result<Millis> start(const SampleContext&) override {
     started_ = true;
     switch (phase_) {
@@ -83,6 +91,7 @@ class Sen5xDriver final : public Driver {
         return makeError(ErrorCode::NotReady, "not measuring");
     }
     if (step_ == Step::DataReady) return checkDataReady();
+    if (step_ == Step::Numbers) return readNumbers();
     std::array<std::uint8_t, kSen5xFrameSize> frame{};
     if (Status s = chip_.read(frame, "read " + chip_.hex(kReadValues)); !s.ok()) {
       return fail(s.error());
@@ -90,13 +99,17 @@ class Sen5xDriver final : public Driver {
     Measurement m;
     std::vector<Sen5xValue> values = decodeSen5x(frame);
     for (std::size_t i = 0; i < count_; ++i) sensirion::addValue(m, i, values[i], kNames[i]);
+    if (Status s = chip_.command(kReadPmValues); !s.ok()) return fail(s.error());
+    step_ = Step::Numbers;
+    started_ = true;  // collect() again for the numbers
+    m.continueAfter = kReadDelay;
     return m;
   }
 
  private:
   enum class Phase { NeedInit, Reset, NameRequested, Starting, Measuring };
   // The steps of one reading while measuring.
-  enum class Step { DataReady, Values };
+  enum class Step { DataReady, Values, Numbers };
 
   Error fail(Error e) {
     phase_ = Phase::NeedInit;
@@ -125,6 +138,21 @@ class Sen5xDriver final : public Driver {
     started_ = true;  // collect() again for the values
     Measurement m;
     m.continueAfter = kReadDelay;
+    return m;
+  }
+
+  // The particle numbers and size of 0x0413 (requested by the previous step), after the
+  // model's own quantities; numbers per 0.1 L (100 cm3), as the platform wants them.
+  Result<Measurement> readNumbers() {
+    std::array<std::uint8_t, kSen5xPmFrameSize> frame{};
+    if (Status s = chip_.read(frame, "read " + chip_.hex(kReadPmValues)); !s.ok()) {
+      return fail(s.error());
+    }
+    Measurement m;
+    std::vector<Sen5xValue> values = decodeSen5xNumbers(frame);
+    for (std::size_t i = 0; i < kSen5xNumbers; ++i) {
+      sensirion::addValue(m, count_ + i, values[i], kNumberNames[i], i < 5 ? 100.0 : 1.0);
+    }
     return m;
   }
 
@@ -174,6 +202,12 @@ DriverInfo sen5xInfo(std::string_view name, std::size_t count, std::string_view 
       {kNames[6], "", 205, false, 0},      {kNames[7], "", 206, false, 0},
   };
   info.quantities.assign(all, all + count);
+  // Every model counts particles: numbers in #/0.1 L (0 decimals: the chip's #/cm3 has one),
+  // then the typical size in um (the chip's resolution is 0.001 um).
+  for (std::size_t i = 0; i < kSen5xNumbers; ++i) {
+    info.quantities.push_back(Quantity{kNumberNames[i], i < 5 ? "#/0.1L" : "um",
+                                       197 + static_cast<int>(i), false, i < 5 ? 0 : 3});
+  }
   info.create = [name, count](const DriverContext& context) -> Result<std::unique_ptr<Driver>> {
     I2cBus& bus = context.buses.bus(*context.sensor.bus);
     return std::unique_ptr<Driver>(std::make_unique<Sen5xDriver>(
@@ -237,14 +271,50 @@ std::vector<Sen5xValue> decodeSen5x(std::span<const std::uint8_t, kSen5xFrameSiz
   return values;
 }
 
+std::vector<Sen5xValue> decodeSen5xNumbers(std::span<const std::uint8_t, kSen5xPmFrameSize> frame) {
+  std::vector<Sen5xValue> values;
+  values.reserve(kSen5xNumbers);
+  for (std::size_t i = 0; i < kSen5xNumbers; ++i) {
+    Result<std::uint16_t> checked = sensirion::checkedWord(frame, 4 + i);
+    if (!checked.ok()) {
+      values.push_back({0, checked.error()});
+      continue;
+    }
+    const std::uint16_t word = *checked;
+    // uint16, 0xFFFF unknown (as for the PM mass); numbers / 10 in #/cm3, size / 1000 in
+    // um. Ranges: the SPS30's (its datasheet §1.1; Sensirion's PM sensing, which the SEN5x
+    // builds on; the SEN5x pages with a number range were not in reach): number 0..3000
+    // #/cm3, and the typical size within the 0.3..10 um size range (0: no particles).
+    if (word == 0xFFFF) {
+      values.push_back({0, makeError(ErrorCode::Invalid, "not available (0xFFFF)")});
+      continue;
+    }
+    const bool size = i == 5;
+    const double v = size ? word / 1000.0 : word / 10.0;
+    const double hi = size ? 10.0 : 3000.0;
+    if (v > hi) {
+      char b[96];
+      std::snprintf(b, sizeof b, "%g is outside the measuring range 0..%g (raw 0x%04X)", v, hi,
+                    word);
+      values.push_back({0, makeError(ErrorCode::Invalid, b)});
+      continue;
+    }
+    values.push_back({v, std::nullopt});
+  }
+  return values;
+}
+
 DriverInfo sen50DriverInfo() {
-  return sen5xInfo("sen50", 4, "Sensirion SEN50 particulate matter (PM1/2.5/4/10)");
+  return sen5xInfo("sen50", 4,
+                   "Sensirion SEN50 particulate matter (PM1/2.5/4/10, numbers, typical size)");
 }
 DriverInfo sen54DriverInfo() {
-  return sen5xInfo("sen54", 7, "Sensirion SEN54 PM, humidity, temperature, VOC index");
+  return sen5xInfo("sen54", 7,
+                   "Sensirion SEN54 PM mass and number, humidity, temperature, VOC index");
 }
 DriverInfo sen55DriverInfo() {
-  return sen5xInfo("sen55", 8, "Sensirion SEN55 PM, humidity, temperature, VOC and NOx index");
+  return sen5xInfo("sen55", 8,
+                   "Sensirion SEN55 PM mass and number, humidity, temperature, VOC, NOx");
 }
 
 }  // namespace sckd

@@ -1,6 +1,6 @@
-// libFuzzer target for the ADS1x15, SPS30 and SEN5x decoders: the first byte picks the
-// decoder (and, for the Sensirion frames, whether to repair the CRCs so the value paths are
-// reached); the rest is the frame. A decoder must never crash and never return a non-finite
+// libFuzzer target for the ADS1x15, SPS30 and SEN5x (values and PM values) decoders: the first byte
+// picks the decoder (and, for the Sensirion frames, whether to repair the CRCs so the value paths
+// are reached); the rest is the frame. A decoder must never crash and never return a non-finite
 // value as a success.
 
 #include <array>
@@ -66,6 +66,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto values = sckd::decodeSen5x(frameOf<sckd::kSen5xFrameSize>(data, size, fixCrc));
       if (values.size() != sckd::kSen5xValues) std::abort();
       for (const auto& v : values) check(v.ok(), v.value);
+      // The same bytes as a Read Measured PM Values frame: numbers 0..3000, size 0..10.
+      auto numbers = sckd::decodeSen5xNumbers(frameOf<sckd::kSen5xPmFrameSize>(data, size, fixCrc));
+      if (numbers.size() != sckd::kSen5xNumbers) std::abort();
+      for (std::size_t i = 0; i < numbers.size(); ++i) {
+        check(numbers[i].ok(), numbers[i].value);
+        if (numbers[i].ok() && (numbers[i].value < 0 || numbers[i].value > (i < 5 ? 3000 : 10)))
+          std::abort();
+      }
       break;
     }
     default: {

@@ -5,8 +5,8 @@
 
 namespace sckd::testing {
 
-std::array<std::uint16_t, 8> SimSen5x::valueWords() const {
-  std::array<std::uint16_t, 8> w{};
+std::array<std::uint16_t, 14> SimSen5x::valueWords() const {
+  std::array<std::uint16_t, 14> w{};
   // The inverse of the datasheet's scale factors.
   auto i16 = [](double v, double scale) {
     return static_cast<std::uint16_t>(static_cast<std::int16_t>(std::lround(v * scale)));
@@ -16,6 +16,10 @@ std::array<std::uint16_t, 8> SimSen5x::valueWords() const {
   w[5] = model_ >= 54 ? i16(t_, 200) : 0x7FFF;
   w[6] = model_ >= 54 ? i16(voc_, 10) : 0x7FFF;
   w[7] = model_ >= 55 ? i16(nox_, 10) : 0x7FFF;
+  for (std::size_t i = 0; i < 5; ++i) {
+    w[8 + i] = static_cast<std::uint16_t>(std::lround(numbers_[i] * 10));
+  }
+  w[13] = static_cast<std::uint16_t>(std::lround(size_ * 1000));
   return w;
 }
 
@@ -27,7 +31,8 @@ void SimSen5x::measure() {
 }
 
 void SimSen5x::clearMeasurements() {
-  measured_ = {0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0x7FFF, 0x7FFF, 0x7FFF, 0x7FFF};
+  measured_.fill(0xFFFF);
+  for (std::size_t i = 4; i < 8; ++i) measured_[i] = 0x7FFF;
   measuredAt_.reset();
   readOut_.reset();
 }
@@ -47,6 +52,7 @@ Status SimSen5x::onWrite(std::span<const std::uint8_t> bytes) {
       busyFor(std::chrono::milliseconds(50));
       return {};
     case 0x03C4:
+    case 0x0413:
     case 0x0202:
       if (!measuring_) return nack();
       [[fallthrough]];
@@ -66,9 +72,17 @@ Status SimSen5x::onRead(std::span<std::uint8_t> bytes) {
   if (*pointer_ == 0x03C4) {
     // Nothing new since the last read-out: the same values again (datasheet, Read
     // Measured Values), which only the data-ready flag tells apart.
-    words.assign(measured_.begin(), measured_.end());
+    words.assign(measured_.begin(), measured_.begin() + 8);
     for (std::size_t i = 0; i < 8; ++i) {
       if (raw_[i]) words[i] = *raw_[i];
+    }
+    readOut_ = measuredAt_;
+  } else if (*pointer_ == 0x0413) {
+    // The same measurement's mass values, then its numbers and size.
+    words.assign(measured_.begin(), measured_.begin() + 4);
+    words.insert(words.end(), measured_.begin() + 8, measured_.end());
+    for (std::size_t i = 0; i < 10; ++i) {
+      if (rawPm_[i]) words[i] = *rawPm_[i];
     }
     readOut_ = measuredAt_;
   } else if (*pointer_ == 0x0202) {

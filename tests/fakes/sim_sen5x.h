@@ -4,7 +4,8 @@
 // measurement modes, one measurement a second from one second after start (0xFFFF / 0x7FFF
 // before) and none during a fan cleaning, the data-ready flag (0x0202) set by a measurement
 // and cleared by reading it out, the last measurement's values answered again when there is
-// none newer, reset taking 200 ms; models without RH/T/VOC/NOx report those as 0x7FFF.
+// none newer, Read Measured PM Values (0x0413: mass, numbers, typical size), reset taking
+// 200 ms; models without RH/T/VOC/NOx report those as 0x7FFF.
 
 #include <array>
 #include <cstdint>
@@ -46,6 +47,14 @@ class SimSen5x final : public SensirionModuleSim {
     measure();
     nox_ = v;
   }
+  // Number concentrations PM0.5/1/2.5/4/10 in #/cm3 and the typical size in um (0x0413).
+  void setNumbers(std::array<double, 5> perCm3, double sizeUm) {
+    measure();
+    numbers_ = perCm3;
+    size_ = sizeUm;
+  }
+  // The raw word `index` (0..9) of the PM values frame (0x0413).
+  void setRawPmWord(std::size_t index, std::uint16_t word) { rawPm_.at(index) = word; }
   // The raw word `index` of the values frame (a stuck or marker value).
   void setRawWord(std::size_t index, std::uint16_t word) { raw_.at(index) = word; }
   void setProductName(std::string name) { productName_ = std::move(name); }
@@ -58,8 +67,9 @@ class SimSen5x final : public SensirionModuleSim {
   }
 
  private:
-  // The words of the physical state now, as a measurement would report them.
-  std::array<std::uint16_t, 8> valueWords() const;
+  // The words of the physical state now, as a measurement would report them: the values
+  // (0x03C4), then the number concentrations and size (words 4..9 of 0x0413).
+  std::array<std::uint16_t, 14> valueWords() const;
   // Catches up with the measurements made since the last call: the newest holds the state
   // as it was then (setters call this before changing it).
   void measure();
@@ -72,12 +82,15 @@ class SimSen5x final : public SensirionModuleSim {
   double t_ = 0;
   double voc_ = 1;
   double nox_ = 1;
+  std::array<double, 5> numbers_{};
+  double size_ = 0;
   std::array<std::optional<std::uint16_t>, 8> raw_{};
+  std::array<std::optional<std::uint16_t>, 10> rawPm_{};
   std::string productName_;
   MonoTime readableAt_{};
-  std::array<std::uint16_t, 8> measured_{};  // the newest measurement's words
-  std::optional<MonoTime> measuredAt_;       // when it was made
-  std::optional<MonoTime> readOut_;          // the measurement read out last
+  std::array<std::uint16_t, 14> measured_{};  // the newest measurement's words
+  std::optional<MonoTime> measuredAt_;        // when it was made
+  std::optional<MonoTime> readOut_;           // the measurement read out last
 };
 
 }  // namespace sckd::testing

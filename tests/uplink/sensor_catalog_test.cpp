@@ -17,6 +17,14 @@ TEST(SensorCatalog, KnowsThePlatformIdsFromPlatformMd) {
   ASSERT_NE(findCatalogEntry(186), nullptr);
   EXPECT_EQ(findCatalogEntry(186)->unit, "#/0.1L");
   ASSERT_NE(findCatalogEntry(227), nullptr);
+  // The SEN5x particle numbers and typical size, which sen50/54/55 publish.
+  for (int id = 197; id <= 201; ++id) {
+    ASSERT_NE(findCatalogEntry(id), nullptr) << id;
+    EXPECT_EQ(findCatalogEntry(id)->unit, "#/0.1L");
+  }
+  ASSERT_NE(findCatalogEntry(202), nullptr);
+  EXPECT_EQ(findCatalogEntry(202)->name, "SEN5x typical particle size");
+  EXPECT_EQ(findCatalogEntry(202)->unit, "um");
 }
 
 TEST(SensorCatalog, UnknownIdIsNull) {

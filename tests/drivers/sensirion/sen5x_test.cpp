@@ -15,6 +15,9 @@
 namespace sckd::testing {
 namespace {
 
+// A SEN55's quantities: its 8 values, 5 particle numbers and the typical size.
+constexpr std::size_t kSen55 = 14;
+
 class Sen5xTest : public DriverFixture {
  protected:
   std::unique_ptr<Driver> make(const std::string& driver, int model) {
@@ -24,6 +27,7 @@ class Sen5xTest : public DriverFixture {
     sim_->setTemperature(21.5);
     sim_->setVocIndex(100);
     sim_->setNoxIndex(1);
+    sim_->setNumbers({20.0, 24.5, 25.0, 25.2, 25.5}, 0.625);
     bus().attach(0x69, sim_);
     return makeDriverFromYaml("  - driver: " + driver + "\n");
   }
@@ -50,13 +54,23 @@ TEST_F(Sen5xTest, Sen55PublishesEverything) {
   auto m = firstValues(*d);
   ASSERT_TRUE(m.ok()) << m.error().message;
   EXPECT_TRUE(m->failures.empty()) << m->failures.at(0).message;
-  ASSERT_EQ(m->samples.size(), 8u);
-  const double want[8] = {1.2, 3.4, 5.6, 7.8, 45.67, 21.5, 100, 1};
-  for (std::size_t i = 0; i < 8; ++i) {
+  ASSERT_EQ(m->samples.size(), kSen55);
+  // Particle numbers per 0.1 L (the chip's #/cm3 x 100), as the platform wants them.
+  const double want[kSen55] = {1.2, 3.4,  5.6,  7.8,  45.67, 21.5, 100,
+                               1,   2000, 2450, 2500, 2520,  2550, 0.625};
+  for (std::size_t i = 0; i < kSen55; ++i) {
     EXPECT_EQ(m->samples[i].quantity, i);
     EXPECT_NEAR(m->samples[i].value, want[i], 1e-9);
   }
   const auto& ids = config_.sensors[0].ids;
+  EXPECT_EQ(ids.at("pn0_5"), 197);
+  EXPECT_EQ(ids.at("pn1"), 198);
+  EXPECT_EQ(ids.at("pn2_5"), 199);
+  EXPECT_EQ(ids.at("pn4"), 200);
+  EXPECT_EQ(ids.at("pn10"), 201);
+  EXPECT_EQ(ids.at("particle_size"), 202);
+  EXPECT_EQ(findDriver("sen55")->quantities[8].unit, "#/0.1L");
+  EXPECT_EQ(findDriver("sen55")->quantities[13].unit, "um");
   EXPECT_EQ(ids.at("pm1"), 193);
   EXPECT_EQ(ids.at("pm10"), 196);
   EXPECT_EQ(ids.at("humidity"), 203);
@@ -68,19 +82,21 @@ TEST_F(Sen5xTest, Sen55PublishesEverything) {
 }
 
 TEST_F(Sen5xTest, ModelsHaveOnlyTheirQuantities) {
-  EXPECT_EQ(findDriver("sen50")->quantities.size(), 4u);
-  EXPECT_EQ(findDriver("sen54")->quantities.size(), 7u);
+  EXPECT_EQ(findDriver("sen50")->quantities.size(), 4u + 6);
+  EXPECT_EQ(findDriver("sen54")->quantities.size(), 7u + 6);
   auto d = make("sen54", 54);
   ASSERT_TRUE(d);
   auto m = firstValues(*d);
   ASSERT_TRUE(m.ok());
   // The chip reports NOx as 0x7FFF; the SEN54 row has no NOx, so nothing fails.
-  EXPECT_EQ(m->samples.size(), 7u);
+  EXPECT_EQ(m->samples.size(), 7u + 6);
   EXPECT_TRUE(m->failures.empty());
   d = make("sen50", 50);
   ASSERT_TRUE(d);
   m = firstValues(*d);
-  ASSERT_TRUE(measuredAll(m, 4));
+  ASSERT_TRUE(measuredAll(m, 4 + 6));
+  EXPECT_EQ(config_.sensors[0].ids.at("pn0_5"), 197);
+  EXPECT_DOUBLE_EQ(*value(*m, 4), 2000.0);  // pn0_5 follows the SEN50's four PM values
   EXPECT_TRUE(configRejects("  - driver: sen50\n    ids: {humidity: 56}\n",
                             "sensors[0].ids.humidity: unknown key"));
 }
@@ -111,10 +127,15 @@ TEST_F(Sen5xTest, TransferShapesAndTiming) {
   ASSERT_EQ(m->continueAfter, Millis(25));  // the values too, 20 ms after their command
   clock_.advance(*m->continueAfter);
   m = d->collect();
-  ASSERT_TRUE(measuredAll(m, 8));
+  ASSERT_TRUE(measuredExactly(m, {0, 1, 2, 3, 4, 5, 6, 7}));
+  ASSERT_EQ(m->continueAfter, Millis(25));  // and the numbers, 20 ms after theirs
+  clock_.advance(*m->continueAfter);
+  m = d->collect();
+  ASSERT_TRUE(measuredExactly(m, {8, 9, 10, 11, 12, 13}));
   EXPECT_FALSE(m->continueAfter);
-  const std::vector<std::string> reading = {"w 0x69: 02 02", "r 0x69: 0", "r 0x69: 3",
-                                            "w 0x69: 03 c4", "r 0x69: 24"};
+  const std::vector<std::string> reading = {"w 0x69: 02 02", "r 0x69: 0",  "r 0x69: 3",
+                                            "w 0x69: 03 c4", "r 0x69: 24", "w 0x69: 04 13",
+                                            "r 0x69: 30"};
   EXPECT_EQ(bus.transcript(), reading);
 }
 
@@ -125,10 +146,21 @@ TEST_F(Sen5xTest, NotAvailableAndOutOfRangeFailOnlyThatQuantity) {
   sim_->setRawWord(7, 0x7FFF);
   sim_->setRawWord(4, 15000);  // 150 %RH
   auto m = firstValues(*d);
-  ASSERT_TRUE(measuredExactly(m, {1, 2, 3, 5, 6},
+  ASSERT_TRUE(measuredExactly(m, {1, 2, 3, 5, 6, 8, 9, 10, 11, 12, 13},
                               {{ErrorCode::Invalid, "pm1"},
                                {ErrorCode::Invalid, "humidity"},
                                {ErrorCode::Invalid, "nox_index"}}));
+}
+
+TEST_F(Sen5xTest, UnknownOrOutOfRangeNumberFailsOnlyThatQuantity) {
+  auto d = make("sen55", 55);
+  ASSERT_TRUE(d);
+  sim_->setRawPmWord(4, 0xFFFF);  // PM0.5 number: unknown
+  sim_->setRawPmWord(9, 12000);   // 12 um: beyond the 10 um size range
+  auto m = firstValues(*d);
+  ASSERT_TRUE(
+      measuredExactly(m, {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12},
+                      {{ErrorCode::Invalid, "pn0_5"}, {ErrorCode::Invalid, "particle_size"}}));
 }
 
 TEST_F(Sen5xTest, WarmUpValuesAreNotPublished) {
@@ -144,7 +176,7 @@ TEST_F(Sen5xTest, WarmUpValuesAreNotPublished) {
   ASSERT_TRUE(failsWith(m, ErrorCode::NotReady, "no new data (data-ready flag 0)"));
   // A second after the start, the first values.
   clock_.advance(std::chrono::seconds(1));
-  ASSERT_TRUE(measuredAll(DriverFixture::measure(*d), 8));
+  ASSERT_TRUE(measuredAll(DriverFixture::measure(*d), kSen55));
 }
 
 // Without new data (a fan cleaning, or two readings within one of the chip's seconds), the
@@ -153,13 +185,13 @@ TEST_F(Sen5xTest, NoNewDataFailsInsteadOfRepublishing) {
   auto d = make("sen55", 55);
   ASSERT_TRUE(d);
   ASSERT_TRUE(firstValues(*d).ok());
-  ASSERT_TRUE(measuredAll(measureEvery(*d, Millis(100)), 8));
+  ASSERT_TRUE(measuredAll(measureEvery(*d, Millis(100)), kSen55));
   auto m = measureEvery(*d, Millis(100));
   ASSERT_TRUE(failsWith(m, ErrorCode::NotReady, "no new data (data-ready flag 0)"));
   // Read out, then the fan cleaning begins: 10 s without a measurement, and the first one
   // after it within a second.
   clock_.advance(std::chrono::seconds(1));
-  ASSERT_TRUE(measuredAll(DriverFixture::measure(*d), 8));
+  ASSERT_TRUE(measuredAll(DriverFixture::measure(*d), kSen55));
   sim_->startFanCleaning();
   sim_->setPm(50, 60, 70, 80);
   const MonoTime cleaned = clock_.monotonic() + std::chrono::seconds(10);
@@ -169,7 +201,7 @@ TEST_F(Sen5xTest, NoNewDataFailsInsteadOfRepublishing) {
   }
   // Cleaned: the new state's values.
   m = measureEvery(*d, std::chrono::seconds(2));
-  ASSERT_TRUE(measuredAll(m, 8));
+  ASSERT_TRUE(measuredAll(m, kSen55));
   EXPECT_DOUBLE_EQ(*value(*m, 0), 50.0);
   EXPECT_EQ(sim_->resets(), 1);
 }
@@ -189,7 +221,8 @@ TEST_F(Sen5xTest, BadCrcFailsOnlyThatWord) {
   ASSERT_TRUE(firstValues(*d).ok());
   sim_->corruptNextCrc(5);
   auto m = measure(*d);
-  ASSERT_TRUE(measuredExactly(m, {0, 1, 2, 3, 4, 6, 7}, {{ErrorCode::Crc, "temperature"}}));
+  ASSERT_TRUE(measuredExactly(m, {0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13},
+                              {{ErrorCode::Crc, "temperature"}}));
 }
 
 TEST_F(Sen5xTest, UnpluggedThenPowerCycledRecovers) {
@@ -202,7 +235,7 @@ TEST_F(Sen5xTest, UnpluggedThenPowerCycledRecovers) {
   sim_->powerCycle();
   bus().inject(0x69, BusFault::None);
   m = firstValues(*d);
-  ASSERT_TRUE(measuredAll(m, 8));
+  ASSERT_TRUE(measuredAll(m, kSen55));
   EXPECT_EQ(sim_->resets(), 2);
 }
 
@@ -283,6 +316,33 @@ TEST(Sen5xDecode, TemperatureOutsideTheModulesRangeFails) {
   auto edge = decodeSen5x(frameWithTemperature(60 * 200));
   ASSERT_TRUE(edge[5].ok()) << (edge[5].error ? edge[5].error->message : "");
   EXPECT_DOUBLE_EQ(edge[5].value, 60.0);
+}
+
+// Read Measured PM Values (0x0413), scaled as Sensirion's driver does: numbers / 10 in #/cm3,
+// size / 1000 in um. Words 4..9: 0x0064 = 100 -> 10.0 #/cm3; 0x7530 = 30000 -> 3000 #/cm3,
+// the top of the range; 0x01F4 = 500 -> 0.5 um.
+TEST(Sen5xDecode, KnownPmValuesFrame) {
+  const std::uint16_t words[10] = {0x0064, 0x0064, 0x0064, 0x0064, 0x0064,
+                                   0x00C8, 0x012C, 0x0190, 0x7530, 0x01F4};
+  std::array<std::uint8_t, kSen5xPmFrameSize> frame{};
+  for (std::size_t w = 0; w < 10; ++w) {
+    frame[w * 3] = static_cast<std::uint8_t>(words[w] >> 8);
+    frame[w * 3 + 1] = static_cast<std::uint8_t>(words[w] & 0xFF);
+    frame[w * 3 + 2] = sensirion::crc8(frame[w * 3], frame[w * 3 + 1]);
+  }
+  auto v = decodeSen5xNumbers(frame);
+  ASSERT_EQ(v.size(), kSen5xNumbers);
+  for (const auto& x : v) ASSERT_TRUE(x.ok()) << x.error->message;
+  const double want[kSen5xNumbers] = {10.0, 20.0, 30.0, 40.0, 3000.0, 0.5};
+  for (std::size_t i = 0; i < kSen5xNumbers; ++i) EXPECT_DOUBLE_EQ(v[i].value, want[i]);
+  // 3000.1 #/cm3 is beyond the range; 0xFFFF is "unknown".
+  frame[8 * 3 + 1] = 0x31;
+  frame[8 * 3 + 2] = sensirion::crc8(frame[8 * 3], frame[8 * 3 + 1]);
+  frame[9 * 3] = frame[9 * 3 + 1] = 0xFF;
+  frame[9 * 3 + 2] = 0xAC;
+  v = decodeSen5xNumbers(frame);
+  EXPECT_EQ(v[4].error->message, "3000.1 is outside the measuring range 0..3000 (raw 0x7531)");
+  EXPECT_EQ(v[5].error->message, "not available (0xFFFF)");
 }
 
 TEST(Sen5xConfig, RejectsWrongAddress) {
