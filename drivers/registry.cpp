@@ -17,6 +17,8 @@
 #include "drivers/sensirion/sht3x.h"
 #include "drivers/sensirion/sht4x.h"
 #include "drivers/sensirion/sps30.h"
+#include "drivers/serial/pms5003.h"
+#include "drivers/serial/sds011.h"
 #include "drivers/sim.h"
 
 namespace sckd {
@@ -24,12 +26,35 @@ namespace sckd {
 const std::vector<DriverInfo>& driverRegistry() {
   // Built on first use, so no static initialisation order depends on other files.
   static const std::vector<DriverInfo> drivers = {
-      ads1015DriverInfo(), ads1115DriverInfo(), bh1750DriverInfo(),       bme280DriverInfo(),
-      bmp280DriverInfo(),  lps33DriverInfo(),   scd30DriverInfo(),        scd40DriverInfo(),
-      scd41DriverInfo(),   sen50DriverInfo(),   sen54DriverInfo(),        sen55DriverInfo(),
-      sht30DriverInfo(),   sht31DriverInfo(),   sht35DriverInfo(),        sht4xDriverInfo(),
-      simDriverInfo(),     sps30DriverInfo(),   pulseDriverInfo(),        gpioLevelDriverInfo(),
-      ds18b20DriverInfo(), iioDriverInfo(),     systemHealthDriverInfo(),
+      // One row per driver, so adding one is a one-line change.
+      // clang-format off
+      ads1015DriverInfo(),
+      ads1115DriverInfo(),
+      bh1750DriverInfo(),
+      bme280DriverInfo(),
+      bmp280DriverInfo(),
+      lps33DriverInfo(),
+      scd30DriverInfo(),
+      scd40DriverInfo(),
+      scd41DriverInfo(),
+      sen50DriverInfo(),
+      sen54DriverInfo(),
+      sen55DriverInfo(),
+      sht30DriverInfo(),
+      sht31DriverInfo(),
+      sht35DriverInfo(),
+      sht4xDriverInfo(),
+      simDriverInfo(),
+      sps30DriverInfo(),
+      pulseDriverInfo(),
+      gpioLevelDriverInfo(),
+      ds18b20DriverInfo(),
+      iioDriverInfo(),
+      systemHealthDriverInfo(),
+      pms5003DriverInfo(),
+      pms7003DriverInfo(),
+      sds011DriverInfo(),
+      // clang-format on
   };
   return drivers;
 }
