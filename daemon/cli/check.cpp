@@ -48,6 +48,7 @@ std::string whereOf(const SensorConfig& s) {
   if (hasOption(s, "chip") && hasOption(s, "line")) {
     return optionString(s, "chip") + ":" + optionString(s, "line");
   }
+  if (hasOption(s, "port")) return optionString(s, "port");  // a UART sensor
   if (!s.bus || !s.address) return "-";
   char text[32];
   std::snprintf(text, sizeof text, "i2c-%d:0x%02x", *s.bus, *s.address);
