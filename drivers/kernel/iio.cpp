@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <system_error>
 
@@ -92,7 +93,7 @@ std::vector<IioDevice> iioDevices(const HostPaths& host) {
       continue;
     IioDevice device{entry.path().string(), node, {}};
     Result<std::string> name = readSysfsText(device.dir + "/name");
-    device.name = name.ok() ? *name : "";
+    device.name = name.ok() ? printable(*name, 64) : "";
     found.emplace_back(number, std::move(device));
   }
   std::sort(found.begin(), found.end(),
@@ -157,23 +158,46 @@ Result<double> readIioChannel(const IioDevice& device, const IioChannelKind& kin
   if (exists(input)) {
     Result<double> value = readSysfsNumber(input);
     if (!value.ok()) return refused(value.error(), device);
+    if (!std::isfinite(*value * kind.factor)) {
+      return makeError(ErrorCode::Invalid, input + ": the value overflows");
+    }
     return *value * kind.factor;
   }
-  Result<double> raw = readSysfsNumber(device.dir + "/" + channel + "_raw");
+  Result<std::string> raw = readSysfsText(device.dir + "/" + channel + "_raw");
   if (!raw.ok()) return refused(raw.error(), device);
-  double scale = 1;
-  if (std::string path = attribute(device.dir, channel, kind.type, "_scale"); !path.empty()) {
-    Result<double> s = readSysfsNumber(path);
+  std::string texts[2];  // scale, offset
+  const char* suffixes[2] = {"_scale", "_offset"};
+  for (int i = 0; i < 2; ++i) {
+    if (std::string path = attribute(device.dir, channel, kind.type, suffixes[i]); !path.empty()) {
+      Result<std::string> text = readSysfsText(path);
+      if (!text.ok()) return text.error();
+      texts[i] = *text;
+    }
+  }
+  return iioRawValue(*raw, texts[0], texts[1], kind, device.dir + "/" + channel);
+}
+
+Result<double> iioRawValue(std::string_view raw, std::string_view scale, std::string_view offset,
+                           const IioChannelKind& kind, std::string_view where) {
+  Result<double> counts = parseSysfsNumber(raw, std::string(where) + "_raw");
+  if (!counts.ok()) return counts.error();
+  double factor = 1;
+  if (!scale.empty()) {
+    Result<double> s = parseSysfsNumber(scale, std::string(where) + "_scale");
     if (!s.ok()) return s.error();
-    scale = *s;
+    factor = *s;
   }
-  double offset = 0;
-  if (std::string path = attribute(device.dir, channel, kind.type, "_offset"); !path.empty()) {
-    Result<double> o = readSysfsNumber(path);
+  double shift = 0;
+  if (!offset.empty()) {
+    Result<double> o = parseSysfsNumber(offset, std::string(where) + "_offset");
     if (!o.ok()) return o.error();
-    offset = *o;
+    shift = *o;
   }
-  return (*raw + offset) * scale * kind.factor;
+  const double value = (*counts + shift) * factor * kind.factor;
+  if (!std::isfinite(value)) {
+    return makeError(ErrorCode::Invalid, std::string(where) + ": the value overflows");
+  }
+  return value;
 }
 
 }  // namespace sckd

@@ -47,6 +47,11 @@ std::string iioChannel(const std::string& deviceDir, const IioChannelKind& kind)
 // The keys of the kinds the device offers, in table order: "temperature", "humidity".
 std::vector<std::string_view> iioChannelKeys(const std::string& deviceDir);
 
+// A channel's value from the texts of its `_raw`, `_scale` and `_offset` files (empty: the
+// file is absent: scale 1, offset 0), in the platform's unit; `where` names the device.
+Result<double> iioRawValue(std::string_view raw, std::string_view scale, std::string_view offset,
+                           const IioChannelKind& kind, std::string_view where);
+
 // One value of `kind` from the device, in the platform's unit. Blocks while the kernel's
 // driver talks to the chip (a DHT22: up to a second): call it off the loop.
 Result<double> readIioChannel(const IioDevice& device, const IioChannelKind& kind);

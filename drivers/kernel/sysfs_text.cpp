@@ -17,6 +17,14 @@ std::string_view trimmed(std::string_view text) {
 
 }  // namespace
 
+std::string printable(std::string_view text, std::size_t max) {
+  std::string out(text.substr(0, max));
+  for (char& c : out) {
+    if (c < ' ' || c > '~') c = '?';
+  }
+  return out;
+}
+
 Result<double> parseSysfsNumber(std::string_view text, std::string_view where) {
   const std::string_view number = trimmed(text);
   double value = 0;

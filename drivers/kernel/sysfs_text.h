@@ -16,6 +16,10 @@ inline constexpr std::size_t kSysfsFileMax = 4096;
 // the text and names `where` (a path).
 Result<double> parseSysfsNumber(std::string_view text, std::string_view where);
 
+// `text` cut to `max` characters with every byte that is not printable ASCII made '?', so
+// what a corrupt or hostile file holds can be quoted in a log line safely.
+std::string printable(std::string_view text, std::size_t max = 40);
+
 // The whole attribute at `path` (bounded), its trailing newline removed.
 Result<std::string> readSysfsText(const std::string& path);
 // The number in the attribute at `path`.

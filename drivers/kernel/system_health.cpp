@@ -162,7 +162,7 @@ Result<double> parseWirelessRssi(std::string_view text, std::string_view interfa
     if (n < 2) continue;
     const std::size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
-    std::string name = std::string(field(line.substr(0, colon), 0));
+    std::string name = printable(field(line.substr(0, colon), 0), 16);
     listed.push_back(name);
     if (!interface.empty() && name != interface) continue;
     std::string level(field(std::string_view(line).substr(colon + 1), 2));
