@@ -68,51 +68,30 @@ PmsFrame pmsDataFrame(const PmsData& data) {
   return frame;
 }
 
-void PmsFrameReader::feed(std::span<const std::uint8_t> bytes) {
-  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
-  if (buffer_.size() > kMaxBuffered) {
-    const std::size_t drop = buffer_.size() - kMaxBuffered;
-    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(drop));
-    skipped_ += drop;
-  }
+namespace {
+
+FrameCheck checkPms(std::span<const std::uint8_t> p) {
+  using Kind = FrameCheck::Kind;
+  if (p[0] != kPmsStart1) return {Kind::NotAFrame};
+  if (p.size() < 2) return {Kind::Incomplete};  // its 0x4D may be on its way
+  if (p[1] != kPmsStart2) return {Kind::NotAFrame};
+  if (p.size() < 4) return {Kind::Incomplete};
+  const std::uint16_t length = be16(p.data() + 2);
+  if (length < kPmsMinLength || length > kPmsMaxLength || length % 2 != 0) return {Kind::NotAFrame};
+  const std::size_t size = 4u + length;
+  if (p.size() < size) return {Kind::Incomplete};
+  if (pmsChecksum(p.first(size - 2)) != be16(p.data() + size - 2)) return {Kind::BadChecksum};
+  return {Kind::Frame, size};
 }
 
+}  // namespace
+
+PmsFrameReader::PmsFrameReader() : stream_(checkPms, kMaxBuffered) {}
+
 std::optional<PmsFrame> PmsFrameReader::next() {
-  std::size_t at = 0;  // where a frame may start; every byte before it is skipped
-  std::optional<PmsFrame> found;
-  std::size_t size = 0;
-  for (;;) {
-    const std::size_t left = buffer_.size() - at;
-    if (left < 2) {
-      // A last 0x42 may be the start of a frame whose 0x4D is still on its way.
-      if (left == 1 && buffer_[at] != kPmsStart1) ++at;
-      break;
-    }
-    const std::uint8_t* p = buffer_.data() + at;
-    if (p[0] != kPmsStart1 || p[1] != kPmsStart2) {
-      ++at;
-      continue;
-    }
-    if (left < 4) break;
-    const std::uint16_t length = be16(p + 2);
-    if (length < kPmsMinLength || length > kPmsMaxLength || length % 2 != 0) {
-      ++at;
-      continue;
-    }
-    if (left < 4u + length) break;  // the rest is still on its way
-    size = 4u + length;
-    if (pmsChecksum(std::span(p, size - 2)) != be16(p + size - 2)) {
-      ++badChecksums_;
-      ++at;
-      continue;
-    }
-    found = PmsFrame{std::vector<std::uint8_t>(p + 4, p + size - 2)};
-    break;
-  }
-  skipped_ += at;
-  const std::size_t consumed = at + (found ? size : 0);
-  buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(consumed));
-  return found;
+  std::optional<std::vector<std::uint8_t>> bytes = stream_.next();
+  if (!bytes) return std::nullopt;
+  return PmsFrame{std::vector<std::uint8_t>(bytes->begin() + 4, bytes->end() - 2)};
 }
 
 }  // namespace sckd

@@ -12,6 +12,8 @@
 #include <span>
 #include <vector>
 
+#include "drivers/serial/frame_stream.h"
+
 namespace sckd {
 
 inline constexpr std::uint8_t kPmsStart1 = 0x42;
@@ -56,24 +58,21 @@ std::optional<PmsData> decodePmsData(const PmsFrame& frame);
 // A data frame carrying `data`, as the sensor sends it.
 PmsFrame pmsDataFrame(const PmsData& data);
 
-// Finds frames in a byte stream that arrives in pieces: a frame split across reads is
-// completed by the next feed(); garbage before a frame, a frame whose length cannot be one
-// and a frame with a wrong checksum are skipped one byte at a time, so a real frame that
-// starts inside them is still found.
+// The PMS frames in a byte stream that arrives in pieces (drivers/serial/frame_stream.h):
+// a frame whose length cannot be one is skipped like garbage.
 class PmsFrameReader {
  public:
-  void feed(std::span<const std::uint8_t> bytes);
+  PmsFrameReader();
+  void feed(std::span<const std::uint8_t> bytes) { stream_.feed(bytes); }
   // The next whole frame with a right checksum, or nullopt until more bytes arrive.
   std::optional<PmsFrame> next();
-  void clear() { buffer_.clear(); }
+  void clear() { stream_.clear(); }
 
-  std::size_t skippedBytes() const { return skipped_; }
-  std::size_t badChecksums() const { return badChecksums_; }
+  std::size_t skippedBytes() const { return stream_.skippedBytes(); }
+  std::size_t badChecksums() const { return stream_.badChecksums(); }
 
  private:
-  std::vector<std::uint8_t> buffer_;
-  std::size_t skipped_ = 0;
-  std::size_t badChecksums_ = 0;
+  FrameStream stream_;
 };
 
 }  // namespace sckd

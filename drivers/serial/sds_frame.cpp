@@ -60,46 +60,29 @@ SdsFrame sdsDataFrame(std::uint16_t pm25Tenths, std::uint16_t pm10Tenths, std::u
   return frame;
 }
 
-void SdsFrameReader::feed(std::span<const std::uint8_t> bytes) {
-  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
-  if (buffer_.size() > kMaxBuffered) {
-    const std::size_t drop = buffer_.size() - kMaxBuffered;
-    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(drop));
-    skipped_ += drop;
-  }
+namespace {
+
+FrameCheck checkSds(std::span<const std::uint8_t> p) {
+  using Kind = FrameCheck::Kind;
+  if (p[0] != kSdsHead) return {Kind::NotAFrame};
+  if (p.size() >= 2 && p[1] != kSdsData && p[1] != kSdsReply) return {Kind::NotAFrame};
+  if (p.size() < kSdsFrameSize) return {Kind::Incomplete};
+  if (p[9] != kSdsTail) return {Kind::NotAFrame};
+  if (sdsChecksum(p.subspan(2, 6)) != p[8]) return {Kind::BadChecksum};
+  return {Kind::Frame, kSdsFrameSize};
 }
 
+}  // namespace
+
+SdsFrameReader::SdsFrameReader() : stream_(checkSds, kMaxBuffered) {}
+
 std::optional<SdsFrame> SdsFrameReader::next() {
-  std::size_t at = 0;  // where a frame may start; every byte before it is skipped
-  std::optional<SdsFrame> found;
-  for (;;) {
-    const std::size_t left = buffer_.size() - at;
-    if (left == 0) break;
-    const std::uint8_t* p = buffer_.data() + at;
-    if (p[0] != kSdsHead || (left >= 2 && p[1] != kSdsData && p[1] != kSdsReply)) {
-      ++at;
-      continue;
-    }
-    if (left < kSdsFrameSize) break;  // the rest is still on its way
-    if (p[9] != kSdsTail) {
-      ++at;
-      continue;
-    }
-    if (sdsChecksum(std::span(p + 2, 6)) != p[8]) {
-      ++badChecksums_;
-      ++at;
-      continue;
-    }
-    SdsFrame frame;
-    frame.kind = p[1];
-    std::copy(p + 2, p + 8, frame.data.begin());
-    found = frame;
-    break;
-  }
-  skipped_ += at;
-  const std::size_t consumed = at + (found ? kSdsFrameSize : 0);
-  buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(consumed));
-  return found;
+  std::optional<std::vector<std::uint8_t>> bytes = stream_.next();
+  if (!bytes) return std::nullopt;
+  SdsFrame frame;
+  frame.kind = (*bytes)[1];
+  std::copy(bytes->begin() + 2, bytes->begin() + 8, frame.data.begin());
+  return frame;
 }
 
 }  // namespace sckd

@@ -13,6 +13,8 @@
 #include <span>
 #include <vector>
 
+#include "drivers/serial/frame_stream.h"
+
 namespace sckd {
 
 inline constexpr std::uint8_t kSdsHead = 0xAA;
@@ -53,24 +55,21 @@ std::optional<SdsData> decodeSdsData(const SdsFrame& frame);
 SdsFrame sdsDataFrame(std::uint16_t pm25Tenths, std::uint16_t pm10Tenths,
                       std::uint16_t deviceId = 0xA160);
 
-// Finds frames in a byte stream that arrives in pieces: a frame split across reads is
-// completed by the next feed(); garbage, a frame with an unknown kind or without its tail
-// at byte 10, and a frame with a wrong checksum are skipped one byte at a time, so a real
-// frame that starts inside them is still found.
+// The SDS011 frames in a byte stream that arrives in pieces (drivers/serial/frame_stream.h):
+// a frame of an unknown kind or without its tail at byte 10 is skipped like garbage.
 class SdsFrameReader {
  public:
-  void feed(std::span<const std::uint8_t> bytes);
+  SdsFrameReader();
+  void feed(std::span<const std::uint8_t> bytes) { stream_.feed(bytes); }
   // The next whole frame with a right checksum, or nullopt until more bytes arrive.
   std::optional<SdsFrame> next();
-  void clear() { buffer_.clear(); }
+  void clear() { stream_.clear(); }
 
-  std::size_t skippedBytes() const { return skipped_; }
-  std::size_t badChecksums() const { return badChecksums_; }
+  std::size_t skippedBytes() const { return stream_.skippedBytes(); }
+  std::size_t badChecksums() const { return stream_.badChecksums(); }
 
  private:
-  std::vector<std::uint8_t> buffer_;
-  std::size_t skipped_ = 0;
-  std::size_t badChecksums_ = 0;
+  FrameStream stream_;
 };
 
 }  // namespace sckd
