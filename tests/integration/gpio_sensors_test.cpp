@@ -37,15 +37,6 @@ class GpioSensors : public IntegrationTest {
     config_.extraSensors = kSensors;
     ASSERT_NO_FATAL_FAILURE(writeConfig());
   }
-
-  // The values received for platform id `id`, by recorded_at.
-  std::map<std::int64_t, double> valuesOf(int id) const {
-    std::map<std::int64_t, double> out;
-    for (const WireReading& r : received().readings) {
-      if (r.id == id) out[r.recordedAt] = r.value;
-    }
-    return out;
-  }
 };
 
 TEST_F(GpioSensors, PulsesAndALevelArriveUnderTheirIds) {

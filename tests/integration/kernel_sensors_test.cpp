@@ -55,36 +55,13 @@ class KernelSensors : public IntegrationTest {
         {{tree_.sysRoot() + "/bus", "/sys/bus"}, {tree_.sysRoot() + "/class", "/sys/class"}});
   }
 
-  // The values received for platform id `id`, by recorded_at, in `msgs` (default: all so far).
-  std::map<std::int64_t, double> valuesOf(int id) const { return valuesOf(id, sub_->messages()); }
-  std::map<std::int64_t, double> valuesOf(int id, const std::vector<ReceivedMessage>& msgs) const {
-    std::map<std::int64_t, double> out;
-    for (const WireReading& r : decodeAll(msgs, config_.token).readings) {
-      if (r.id == id) out[r.recordedAt] = r.value;
-    }
-    return out;
-  }
-
-  bool waitForEach(const std::vector<int>& ids, std::size_t count) {
-    return sub_->waitFor(
-        [&](const std::vector<ReceivedMessage>& msgs) {
-          std::map<int, std::size_t> n;
-          for (const WireReading& r : decodeAll(msgs, config_.token).readings) ++n[int(r.id)];
-          for (int id : ids) {
-            if (n[id] < count) return false;
-          }
-          return true;
-        },
-        30s);
-  }
-
   KernelTree tree_;
 };
 
 TEST_F(KernelSensors, OneWireIioAndHealthArriveUnderTheirIds) {
   auto sckd = spawnOnTree({"run", "--config", configPath()}, dir_.file("sckd.log"));
   ASSERT_NE(sckd, nullptr);
-  ASSERT_TRUE(waitForEach({42, 501, 502, 503, 504, 505}, 2)) << sckd->log();
+  ASSERT_TRUE(waitForReadings({42, 501, 502, 503, 504, 505}, 2, 30s)) << sckd->log();
   ASSERT_TRUE(sckd->running()) << sckd->log();
   expectPlatformFormat();
   EXPECT_EQ(valuesOf(42).rbegin()->second, 21.5);

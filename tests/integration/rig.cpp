@@ -79,6 +79,33 @@ std::unique_ptr<SckdProcess> IntegrationTest::startSckd() {
   return spawnSckd({"run", "--config", configPath()});
 }
 
+std::map<std::int64_t, double> IntegrationTest::valuesOf(int id) const {
+  return valuesOf(id, sub_->messages());
+}
+
+std::map<std::int64_t, double> IntegrationTest::valuesOf(
+    int id, const std::vector<ReceivedMessage>& msgs) const {
+  std::map<std::int64_t, double> out;
+  for (const WireReading& r : decodeAll(msgs, config_.token).readings) {
+    if (r.id == id) out[r.recordedAt] = r.value;
+  }
+  return out;
+}
+
+bool IntegrationTest::waitForReadings(const std::vector<int>& ids, std::size_t count,
+                                      std::chrono::milliseconds timeout) {
+  return sub_->waitFor(
+      [&](const std::vector<ReceivedMessage>& msgs) {
+        std::map<int, std::size_t> n;
+        for (const WireReading& r : decodeAll(msgs, config_.token).readings) ++n[int(r.id)];
+        for (int id : ids) {
+          if (n[id] < count) return false;
+        }
+        return true;
+      },
+      timeout);
+}
+
 bool IntegrationTest::waitForSeconds(const std::vector<int>& ids, std::int64_t from,
                                      std::int64_t to, std::chrono::milliseconds timeout) {
   return waitForRanges(ids, {{from, to}}, timeout);

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -42,6 +44,13 @@ class IntegrationTest : public ::testing::Test {
   void setBootId(const std::string& id);
 
   DecodedStream received() const { return decodeAll(sub_->messages(), config_.token); }
+  // The values received for platform id `id`, by recorded_at: all so far, or those in
+  // `msgs` (inside a sub_->waitFor predicate, which holds the subscriber's lock).
+  std::map<std::int64_t, double> valuesOf(int id) const;
+  std::map<std::int64_t, double> valuesOf(int id, const std::vector<ReceivedMessage>& msgs) const;
+  // Waits until each of `ids` has at least `count` readings.
+  bool waitForReadings(const std::vector<int>& ids, std::size_t count,
+                       std::chrono::milliseconds timeout);
   // Waits until every second of [from, to] has its counter reading for every id.
   bool waitForSeconds(const std::vector<int>& ids, std::int64_t from, std::int64_t to,
                       std::chrono::milliseconds timeout);

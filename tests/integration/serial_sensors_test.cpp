@@ -61,20 +61,6 @@ class SerialSensors : public IntegrationTest {
     return out;
   }
 
-  // Waits until each of `ids` has at least `n` readings.
-  bool waitForReadings(const std::vector<int>& ids, std::size_t n) {
-    return sub_->waitFor(
-        [&](const std::vector<ReceivedMessage>& msgs) {
-          std::map<int, std::size_t> count;
-          for (const WireReading& r : decodeAll(msgs, config_.token).readings) ++count[int(r.id)];
-          for (int id : ids) {
-            if (count[id] < n) return false;
-          }
-          return true;
-        },
-        20s);
-  }
-
   SystemClock clock_;
 };
 
@@ -88,7 +74,7 @@ TEST_F(SerialSensors, Pms5003ReadingsArriveUnderTheirIds) {
   auto sckd = startSckd();
   ASSERT_NE(sckd, nullptr);
   const std::vector<int> ids = {89, 87, 88, 165, 166, 167, 168, 169, 170};
-  ASSERT_TRUE(waitForReadings(ids, 2)) << sckd->log();
+  ASSERT_TRUE(waitForReadings(ids, 2, 20s)) << sckd->log();
   expectPlatformFormat();
   const std::map<int, double> want = {{89, 4},    {87, 9},   {88, 11}, {165, 1200}, {166, 400},
                                       {167, 100}, {168, 12}, {169, 2}, {170, 1}};
@@ -115,7 +101,7 @@ TEST_F(SerialSensors, Sds011ReadingsArriveUnderTheirIds) {
   Serving serving(sim);
   auto sckd = startSckd();
   ASSERT_NE(sckd, nullptr);
-  ASSERT_TRUE(waitForReadings({87, 88}, 2)) << sckd->log();
+  ASSERT_TRUE(waitForReadings({87, 88}, 2, 20s)) << sckd->log();
   expectPlatformFormat();
   const auto got = valuesById();
   for (double v : got.at(87)) EXPECT_DOUBLE_EQ(v, 123.6);
