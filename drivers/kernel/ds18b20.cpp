@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "drivers/kernel/slow_read.h"
+#include "drivers/kernel/sysfs_text.h"
 #include "drivers/kernel/w1.h"
 
 namespace sckd {
@@ -17,12 +18,6 @@ constexpr Millis kConversion{750};
 // The kernel serialises a bus's probes: with several, a read may wait for the others'
 // conversions too. Past this, the bus is stuck.
 constexpr Millis kReadTimeout{10'000};
-
-std::string serialList(const std::vector<std::string>& serials) {
-  std::string list;
-  for (const std::string& s : serials) list += (list.empty() ? "" : ", ") + s;
-  return list;
-}
 
 class Ds18b20Driver final : public Driver {
  public:
@@ -63,7 +58,7 @@ class Ds18b20Driver final : public Driver {
       if (std::filesystem::exists(w1DevicesDir(host_) + "/" + serial_, ec)) return serial_;
       return makeError(ErrorCode::Absent,
                        "no 1-wire probe " + serial_ + " on the bus; present: " +
-                           (present.empty() ? "none" : serialList(present)) +
+                           (present.empty() ? "none" : commaList(present)) +
                            " (a loose wire? the kernel drops a probe it cannot reach)");
     }
     if (present.empty()) {
@@ -76,7 +71,7 @@ class Ds18b20Driver final : public Driver {
     if (present.size() > 1) {
       return makeError(ErrorCode::Config,
                        std::to_string(present.size()) + " DS18B20 probes on the 1-wire bus (" +
-                           serialList(present) +
+                           commaList(present) +
                            "): say which this sensor reads with a line \"serial: " +
                            present.front() + "\" under it, and add one sensor entry per probe");
     }

@@ -16,12 +16,6 @@ bool exists(const std::string& path) {
   return std::filesystem::exists(path, ec);
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string text;
-  for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
-  return text;
-}
-
 // The channel's own attribute, else the one its type shares (in_voltage_scale serves
 // in_voltage0_raw), else nothing.
 std::string attribute(const std::string& dir, const std::string& channel, std::string_view type,
@@ -117,12 +111,12 @@ Result<IioDevice> findIioDevice(const HostPaths& host, std::string_view device) 
                      "no IIO device '" + std::string(device) + "'; present: " +
                          (present.empty() ? "none (load the chip's driver with its dtoverlay= "
                                             "line in /boot/firmware/config.txt)"
-                                          : joined(present)));
+                                          : commaList(present)));
   }
   std::vector<std::string> nodes;
   for (const IioDevice& d : matches) nodes.push_back(d.node);
   return makeError(ErrorCode::Config, std::to_string(matches.size()) + " IIO devices are '" +
-                                          std::string(device) + "' (" + joined(nodes) +
+                                          std::string(device) + "' (" + commaList(nodes) +
                                           "): name one with a line \"device: " + nodes.front() +
                                           "\" under the sensor");
 }
@@ -147,9 +141,9 @@ std::vector<std::string_view> iioChannelKeys(const std::string& deviceDir) {
 Result<double> readIioChannel(const IioDevice& device, const IioChannelKind& kind) {
   const std::string channel = iioChannel(device.dir, kind);
   if (channel.empty()) {
-    std::string offered;
-    for (std::string_view key : iioChannelKeys(device.dir))
-      offered += (offered.empty() ? "" : ", ") + std::string(key);
+    std::vector<std::string> keys;
+    for (std::string_view key : iioChannelKeys(device.dir)) keys.emplace_back(key);
+    const std::string offered = commaList(keys);
     return makeError(ErrorCode::Absent,
                      device.node + " (" + device.name + ") has no " + std::string(kind.key) +
                          " channel; it has: " + (offered.empty() ? "none sckd reads" : offered));

@@ -25,6 +25,12 @@ std::string printable(std::string_view text, std::size_t max) {
   return out;
 }
 
+std::string commaList(const std::vector<std::string>& items) {
+  std::string list;
+  for (const std::string& item : items) list += (list.empty() ? "" : ", ") + item;
+  return list;
+}
+
 Result<double> parseSysfsNumber(std::string_view text, std::string_view where) {
   const std::string_view number = trimmed(text);
   double value = 0;

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "daemon/base/result.h"
 
@@ -19,6 +20,9 @@ Result<double> parseSysfsNumber(std::string_view text, std::string_view where);
 // `text` cut to `max` characters with every byte that is not printable ASCII made '?', so
 // what a corrupt or hostile file holds can be quoted in a log line safely.
 std::string printable(std::string_view text, std::size_t max = 40);
+
+// "a, b, c": names listed in messages (the probes present, the devices of a name).
+std::string commaList(const std::vector<std::string>& items);
 
 // The whole attribute at `path` (bounded), its trailing newline removed.
 Result<std::string> readSysfsText(const std::string& path);

@@ -177,8 +177,7 @@ Result<double> parseWirelessRssi(std::string_view text, std::string_view interfa
     }
     return *dbm;
   }
-  std::string names;
-  for (const std::string& n : listed) names += (names.empty() ? "" : ", ") + n;
+  const std::string names = commaList(listed);
   if (!interface.empty()) {
     return makeError(ErrorCode::Absent, "no Wi-Fi interface " + std::string(interface) +
                                             "; present: " + (names.empty() ? "none" : names));
