@@ -1,8 +1,10 @@
 #include "daemon/outbox/outbox.h"
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "daemon/base/log.h"
@@ -14,7 +16,7 @@ namespace sckd {
 struct Outbox::Statements {
   SqliteStmt begin, commit, rollback;
   SqliteStmt insert, insertUnstamped, stamp, deleteStamped, dropOtherBoots;
-  SqliteStmt fetch, deleteRange, evict, evictUnstamped;
+  SqliteStmt fetch, countRange, deleteRange, evict, evictUnstamped;
   SqliteStmt addMeta, setMeta, pageCount, freelistCount;
 };
 
@@ -48,6 +50,19 @@ Result<std::int64_t> queryOne(sqlite3* db, sqlite3_stmt* stmt) {
   return sqlite3_column_int64(stmt, 0);
 }
 
+// Delivery counters are statistics, not readings: written with a tick at most this often,
+// so a tick at 1 s touches the counters' page once a minute rather than every second.
+constexpr std::int64_t kCounterSavePeriodS = 60;
+// Acknowledged rows wait for the next tick's commit, unless this many have piled up (a
+// backlog draining between two ticks): then they go at once, so a crash resends few.
+constexpr std::uint64_t kFlushAfterRows = 5000;
+
+std::int64_t monotonicSeconds() {
+  timespec now = {};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return now.tv_sec;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, std::uint64_t maxSize) {
@@ -57,6 +72,7 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, std::uint6
   std::unique_ptr<Outbox> outbox(new Outbox(path, maxSize, std::move(*db)));
   outbox->queued_ = counts.queued;
   outbox->unstamped_ = counts.unstamped;
+  outbox->nextRowId_ = counts.highestRowId + 1;
   if (auto ok = outbox->prepare(); !ok) return withContext("outbox " + path, ok.error());
   // A lowered max_size applies from the start, not only after the next tick.
   if (auto ok = outbox->enforceMaxSize(); !ok) {
@@ -83,7 +99,13 @@ Result<OutboxStats> Outbox::readStats(const std::string& path) {
 Outbox::Outbox(std::string path, std::uint64_t maxSize, SqliteDb db)
     : path_(std::move(path)), maxSize_(maxSize), db_(std::move(db)) {}
 
-Outbox::~Outbox() = default;
+Outbox::~Outbox() {
+  if (!statements_) return;
+  if (Status flushed = flush(); !flushed.ok()) {
+    // Nothing is lost: the rows stay queued and go again, as after a kill -9.
+    log::warning(log::Category::Outbox, flushed.error().message);
+  }
+}
 
 Status Outbox::prepare() {
   sqlite3* db = db_.get();
@@ -92,20 +114,23 @@ Status Outbox::prepare() {
       {&s->begin, "BEGIN IMMEDIATE"},
       {&s->commit, "COMMIT"},
       {&s->rollback, "ROLLBACK"},
-      {&s->insert, "INSERT INTO readings(recorded_at, sensor_id, value) VALUES (?, ?, ?)"},
+      {&s->insert, "INSERT INTO readings(id, recorded_at, sensor_id, value) VALUES (?, ?, ?, ?)"},
       {&s->insertUnstamped,
        "INSERT INTO unstamped(boot_id, since_boot_ms, sensor_id, value, value_is_time) "
        "VALUES (?, ?, ?, ?, ?)"},
       {&s->stamp,
-       "INSERT INTO readings(recorded_at, sensor_id, value) "
-       "SELECT (since_boot_ms * 1000 + ?1) / 1000000, sensor_id, "
+       "INSERT INTO readings(id, recorded_at, sensor_id, value) "
+       "SELECT ?3 + row_number() OVER (ORDER BY id) - 1, "
+       "(since_boot_ms * 1000 + ?1) / 1000000, sensor_id, "
        "CASE WHEN value_is_time THEN CAST((since_boot_ms * 1000 + ?1) / 1000000 AS TEXT) "
        "ELSE value END "
        "FROM unstamped WHERE boot_id = ?2 ORDER BY id"},
       {&s->deleteStamped, "DELETE FROM unstamped WHERE boot_id = ?"},
       {&s->dropOtherBoots, "DELETE FROM unstamped WHERE boot_id <> ?"},
       {&s->fetch,
-       "SELECT id, recorded_at, sensor_id, value FROM readings WHERE id > ? ORDER BY id LIMIT ?"},
+       "SELECT id, recorded_at, sensor_id, value FROM readings WHERE id > ? AND id < ? "
+       "ORDER BY id LIMIT ?"},
+      {&s->countRange, "SELECT count(*) FROM readings WHERE id BETWEEN ? AND ?"},
       {&s->deleteRange, "DELETE FROM readings WHERE id BETWEEN ? AND ?"},
       {&s->evict, "DELETE FROM readings WHERE id IN (SELECT id FROM readings ORDER BY id LIMIT ?)"},
       {&s->evictUnstamped,
@@ -128,7 +153,14 @@ Status Outbox::prepare() {
   auto pageSize = sqliteQueryInt(db, "PRAGMA page_size");
   if (!pageSize) return pageSize.error();
   pageSize_ = pageSize->value_or(4096);
-  return {};
+  // The WAL is part of max_size: checkpoint often enough that it stays a twentieth of the
+  // cap, and cut it back to that size should one large transaction have grown it. Below
+  // SQLite's default of 1000 pages only for caps under ~20 MB.
+  const std::int64_t walPages =
+      std::clamp<std::int64_t>(static_cast<std::int64_t>(maxSize_ / 20) / pageSize_, 16, 1000);
+  const std::int64_t walBytes = 32 + walPages * (pageSize_ + 24);
+  return sqliteExec(db, "PRAGMA wal_autocheckpoint = " + std::to_string(walPages) +
+                            "; PRAGMA journal_size_limit = " + std::to_string(walBytes) + ";");
 }
 
 Status Outbox::commit(const std::vector<NewReading>& readings) {
@@ -139,6 +171,7 @@ Status Outbox::commit(const std::vector<NewReading>& readings) {
   bool ok = run(s.begin.get());
   if (!ok) failure = failureOf(db);
   std::uint64_t queued = 0;
+  std::int64_t rowId = nextRowId_;
   for (std::size_t i = 0; ok && i < readings.size(); ++i) {
     const NewReading& r = readings[i];
     if (r.boot) {
@@ -155,13 +188,19 @@ Status Outbox::commit(const std::vector<NewReading>& readings) {
     } else {
       sqlite3_stmt* insert = s.insert.get();
       StmtReset reset(insert);
-      ok = sqlite3_bind_int64(insert, 1, r.recordedAt) == SQLITE_OK &&
-           sqlite3_bind_int(insert, 2, r.sensorId) == SQLITE_OK &&
-           sqlite3_bind_text(insert, 3, r.value.data(), static_cast<int>(r.value.size()),
+      ok = sqlite3_bind_int64(insert, 1, rowId++) == SQLITE_OK &&
+           sqlite3_bind_int64(insert, 2, r.recordedAt) == SQLITE_OK &&
+           sqlite3_bind_int(insert, 3, r.sensorId) == SQLITE_OK &&
+           sqlite3_bind_text(insert, 4, r.value.data(), static_cast<int>(r.value.size()),
                              SQLITE_STATIC) == SQLITE_OK &&
            sqlite3_step(insert) == SQLITE_DONE;
       ++queued;
     }
+    if (!ok) failure = failureOf(db);
+  }
+  const bool saveCounters = countersDue();
+  if (ok) {
+    ok = writeAcknowledged(saveCounters);
     if (!ok) failure = failureOf(db);
   }
   if (ok) {
@@ -180,6 +219,8 @@ Status Outbox::commit(const std::vector<NewReading>& readings) {
     if (primary == SQLITE_IOERR) return makeError(ErrorCode::Io, "I/O error: " + what + retry);
     return makeError(ErrorCode::Storage, what + retry);
   }
+  nextRowId_ = rowId;
+  acknowledgedWritten(saveCounters);
   queued_ += queued;
   unstamped_ += readings.size() - queued;
   if (auto cap = enforceMaxSize(); !cap) {
@@ -200,6 +241,7 @@ Result<std::uint64_t> Outbox::stampBoot(const std::string& bootId, std::int64_t 
     ok = sqlite3_bind_int64(s.stamp.get(), 1, offsetUs) == SQLITE_OK &&
          sqlite3_bind_text(s.stamp.get(), 2, bootId.data(), static_cast<int>(bootId.size()),
                            SQLITE_STATIC) == SQLITE_OK &&
+         sqlite3_bind_int64(s.stamp.get(), 3, nextRowId_) == SQLITE_OK &&
          sqlite3_step(s.stamp.get()) == SQLITE_DONE;
     stamped = sqlite3_changes64(db);
   }
@@ -218,6 +260,7 @@ Result<std::uint64_t> Outbox::stampBoot(const std::string& bootId, std::int64_t 
                      "synced in " +
                          path_ + ": " + failure.message);
   }
+  nextRowId_ += stamped;
   queued_ += static_cast<std::uint64_t>(stamped);
   unstamped_ -= std::min<std::uint64_t>(unstamped_, static_cast<std::uint64_t>(stamped));
   return static_cast<std::uint64_t>(stamped);
@@ -229,8 +272,8 @@ Result<std::uint64_t> Outbox::dropOtherBoots(const std::string& bootId) {
       SQLITE_OK) {
     return makeError(ErrorCode::Storage, sqliteMessage(db_.get()));
   }
-  // deleteRows binds integers only; the text is bound above and survives its reset.
-  Result<std::int64_t> deleted = deleteRows(del, {}, "dropped", std::nullopt);
+  // dropRows binds integers only; the text is bound above and survives its reset.
+  Result<std::int64_t> deleted = dropRows(del, {});
   sqlite3_clear_bindings(del);
   if (!deleted.ok()) {
     return makeError(ErrorCode::Storage, "outbox: dropping readings of earlier boots in " + path_ +
@@ -242,33 +285,45 @@ Result<std::uint64_t> Outbox::dropOtherBoots(const std::string& bootId) {
 
 Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, std::size_t limit) {
   std::vector<StoredReading> rows;
-  sqlite3_stmt* fetch = statements_->fetch.get();
-  StmtReset reset(fetch);
-  sqlite3_bind_int64(fetch, 1, afterRowId);
-  sqlite3_bind_int64(fetch, 2,
-                     static_cast<std::int64_t>(std::min<std::uint64_t>(limit, INT64_MAX)));
   rows.reserve(std::min<std::size_t>(limit, 4096));
-  int rc = SQLITE_OK;
-  while ((rc = sqlite3_step(fetch)) == SQLITE_ROW) {
-    StoredReading r;
-    r.rowId = sqlite3_column_int64(fetch, 0);
-    r.recordedAt = sqlite3_column_int64(fetch, 1);
-    r.sensorId = sqlite3_column_int(fetch, 2);
-    const auto* text = static_cast<const char*>(sqlite3_column_blob(fetch, 3));
-    r.value.assign(text != nullptr ? text : "",
-                   static_cast<std::size_t>(sqlite3_column_bytes(fetch, 3)));
-    rows.push_back(std::move(r));
-  }
-  if (rc != SQLITE_DONE) {
-    return makeError(ErrorCode::Storage,
-                     "outbox: reading " + path_ + ": " + sqliteMessage(db_.get()));
+  sqlite3_stmt* fetch = statements_->fetch.get();
+  std::int64_t after = afterRowId;
+  // Between the ranges acknowledged but still in the file: each query stops where the
+  // next such range starts, and the next one starts after it.
+  while (rows.size() < limit) {
+    after = acked_.skipFrom(after);
+    const std::int64_t before = acked_.nextStartAfter(after);
+    const std::size_t want = limit - rows.size();
+    StmtReset reset(fetch);
+    sqlite3_bind_int64(fetch, 1, after);
+    sqlite3_bind_int64(fetch, 2, before);
+    sqlite3_bind_int64(fetch, 3,
+                       static_cast<std::int64_t>(std::min<std::uint64_t>(want, INT64_MAX)));
+    std::size_t got = 0;
+    int rc = SQLITE_OK;
+    while ((rc = sqlite3_step(fetch)) == SQLITE_ROW) {
+      StoredReading r;
+      r.rowId = sqlite3_column_int64(fetch, 0);
+      r.recordedAt = sqlite3_column_int64(fetch, 1);
+      r.sensorId = sqlite3_column_int(fetch, 2);
+      const auto* text = static_cast<const char*>(sqlite3_column_blob(fetch, 3));
+      r.value.assign(text != nullptr ? text : "",
+                     static_cast<std::size_t>(sqlite3_column_bytes(fetch, 3)));
+      rows.push_back(std::move(r));
+      ++got;
+    }
+    if (rc != SQLITE_DONE) {
+      return makeError(ErrorCode::Storage,
+                       "outbox: reading " + path_ + ": " + sqliteMessage(db_.get()));
+    }
+    if (got == want) break;
+    if (before == std::numeric_limits<std::int64_t>::max()) break;  // the end of the queue
+    after = before - 1;  // past this range next time round
   }
   return rows;
 }
 
-Result<std::int64_t> Outbox::deleteRows(sqlite3_stmt* del, std::initializer_list<std::int64_t> args,
-                                        const char* counter,
-                                        std::optional<std::int64_t> deliveredAt) {
+Result<std::int64_t> Outbox::dropRows(sqlite3_stmt* del, std::initializer_list<std::int64_t> args) {
   sqlite3* db = db_.get();
   Statements& s = *statements_;
   std::int64_t deleted = 0;
@@ -280,10 +335,7 @@ Result<std::int64_t> Outbox::deleteRows(sqlite3_stmt* del, std::initializer_list
     ok = ok && sqlite3_step(del) == SQLITE_DONE;
     deleted = sqlite3_changes64(db);
   }
-  ok = ok && bindMeta(s.addMeta.get(), counter, deleted) && run(s.addMeta.get());
-  if (deliveredAt) {
-    ok = ok && bindMeta(s.setMeta.get(), "last_delivery_at", *deliveredAt) && run(s.setMeta.get());
-  }
+  ok = ok && bindMeta(s.addMeta.get(), "dropped", deleted) && run(s.addMeta.get());
   ok = ok && run(s.commit.get());
   if (!ok) {
     const Failure failure = failureOf(db);
@@ -293,17 +345,76 @@ Result<std::int64_t> Outbox::deleteRows(sqlite3_stmt* del, std::initializer_list
   return deleted;
 }
 
-Status Outbox::acknowledge(std::int64_t firstRowId, std::int64_t lastRowId, std::int64_t nowUnix) {
-  if (firstRowId > lastRowId) return {};
-  Result<std::int64_t> deleted =
-      deleteRows(statements_->deleteRange.get(), {firstRowId, lastRowId}, "delivered", nowUnix);
-  if (!deleted.ok()) {
-    return makeError(ErrorCode::Storage, "outbox: recording delivery of rows " +
-                                             std::to_string(firstRowId) + ".." +
-                                             std::to_string(lastRowId) + " in " + path_ + ": " +
-                                             deleted.error().message);
+bool Outbox::countersDue() const {
+  return unsavedDelivered_ > 0 &&
+         (!countersSavedAt_ || monotonicSeconds() - *countersSavedAt_ >= kCounterSavePeriodS);
+}
+
+bool Outbox::writeAcknowledged(bool saveCounters) {
+  Statements& s = *statements_;
+  for (const AckedRows::Range& range : acked_.ranges()) {
+    StmtReset reset(s.deleteRange.get());
+    if (sqlite3_bind_int64(s.deleteRange.get(), 1, range.first) != SQLITE_OK ||
+        sqlite3_bind_int64(s.deleteRange.get(), 2, range.last) != SQLITE_OK ||
+        sqlite3_step(s.deleteRange.get()) != SQLITE_DONE) {
+      return false;
+    }
   }
-  queued_ -= std::min<std::uint64_t>(queued_, static_cast<std::uint64_t>(*deleted));
+  if (!saveCounters || unsavedDelivered_ == 0) return true;
+  return bindMeta(s.addMeta.get(), "delivered", static_cast<std::int64_t>(unsavedDelivered_)) &&
+         run(s.addMeta.get()) &&
+         (!unsavedLastDelivery_ ||
+          (bindMeta(s.setMeta.get(), "last_delivery_at", *unsavedLastDelivery_) &&
+           run(s.setMeta.get())));
+}
+
+void Outbox::acknowledgedWritten(bool countersSaved) {
+  acked_.clear();
+  ackedRows_ = 0;
+  if (!countersSaved) return;
+  unsavedDelivered_ = 0;
+  unsavedLastDelivery_.reset();
+  countersSavedAt_ = monotonicSeconds();
+}
+
+Status Outbox::flush() {
+  if (acked_.empty() && unsavedDelivered_ == 0) return {};
+  sqlite3* db = db_.get();
+  Statements& s = *statements_;
+  const bool ok = run(s.begin.get()) && writeAcknowledged(true) && run(s.commit.get());
+  if (!ok) {
+    const Failure failure = failureOf(db);
+    if (sqlite3_get_autocommit(db) == 0) (void)run(s.rollback.get());
+    return makeError(ErrorCode::Storage,
+                     "outbox: removing delivered readings from " + path_ + ": " + failure.message);
+  }
+  acknowledgedWritten(true);
+  return {};
+}
+
+Status Outbox::acknowledge(std::int64_t firstRowId, std::int64_t lastRowId, std::int64_t nowUnix) {
+  std::uint64_t delivered = 0;
+  // Only the part not acknowledged before counts: a repeated PUBACK delivers nothing new.
+  for (const AckedRows::Range& fresh : acked_.add(firstRowId, lastRowId)) {
+    sqlite3_stmt* count = statements_->countRange.get();
+    StmtReset reset(count);
+    if (sqlite3_bind_int64(count, 1, fresh.first) != SQLITE_OK ||
+        sqlite3_bind_int64(count, 2, fresh.last) != SQLITE_OK ||
+        sqlite3_step(count) != SQLITE_ROW) {
+      // The rows still leave with the next commit; only the count would be wrong.
+      return makeError(ErrorCode::Storage, "outbox: counting delivered rows " +
+                                               std::to_string(fresh.first) + ".." +
+                                               std::to_string(fresh.last) + " in " + path_ + ": " +
+                                               sqliteMessage(db_.get()));
+    }
+    delivered += static_cast<std::uint64_t>(sqlite3_column_int64(count, 0));
+  }
+  if (delivered == 0) return {};
+  queued_ -= std::min(queued_, delivered);
+  ackedRows_ += delivered;
+  unsavedDelivered_ += delivered;
+  unsavedLastDelivery_ = nowUnix;
+  if (ackedRows_ >= kFlushAfterRows) return flush();
   return {};
 }
 
@@ -329,8 +440,8 @@ Status Outbox::evictOldest(std::uint64_t rows) {
   // belong to this boot. A Pi with neither network nor clock for days fills only the other.
   const bool fromQueue = queued_ > 0;
   Result<std::int64_t> deleted =
-      deleteRows(fromQueue ? statements_->evict.get() : statements_->evictUnstamped.get(),
-                 {static_cast<std::int64_t>(rows)}, "dropped", std::nullopt);
+      dropRows(fromQueue ? statements_->evict.get() : statements_->evictUnstamped.get(),
+               {static_cast<std::int64_t>(rows)});
   if (!deleted.ok())
     return makeError(ErrorCode::Storage,
                      "dropping the oldest readings: " + deleted.error().message);
@@ -346,6 +457,9 @@ Status Outbox::enforceMaxSize() {
   auto size = usedBytes();
   if (!size) return size.error();
   if (*size <= maxSize_) return {};
+  // Delivered rows go first: they are not readings to drop, and eviction counts what it
+  // deletes as dropped.
+  if (auto flushed = flush(); !flushed.ok()) return flushed;
   // The WAL (up to ~4 MB between checkpoints) counts too: fold it back first, it may be
   // all that is over. If a reader (`sckd status`) pins it, only the data pages can shrink.
   (void)checkpoint();
@@ -369,6 +483,7 @@ Status Outbox::enforceMaxSize() {
 }
 
 Result<OutboxStats> Outbox::stats() {
+  if (auto flushed = flush(); !flushed.ok()) return flushed.error();
   return outbox_file::queryStats(db_.get(), path_);
 }
 

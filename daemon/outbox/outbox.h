@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "daemon/base/result.h"
+#include "daemon/outbox/acked_rows.h"
 #include "daemon/outbox/sqlite_handle.h"
 
 namespace sckd {
@@ -78,10 +79,12 @@ class Outbox {
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
-  // Commits the readings of one scheduler tick in one transaction. On a full disk it fails
-  // with a clear error and the caller keeps the readings to try again; nothing already
-  // stored is touched. Past max_size the oldest queued readings are dropped (and counted),
-  // then, if the queue is empty, the oldest of those waiting for the clock.
+  // Commits the readings of one scheduler tick in one transaction (one fsync), which also
+  // deletes the rows acknowledged since the last one and, at most once a minute, writes
+  // the delivery counters: an SD card sees one small write per tick. On a full disk it
+  // fails with a clear error and the caller keeps the readings to try again; nothing
+  // already stored is touched. Past max_size the oldest queued readings are dropped (and
+  // counted), then, if the queue is empty, the oldest of those waiting for the clock.
   Status commit(const std::vector<NewReading>& readings);
 
   // The wall clock is synchronised: every reading of boot `bootId` kept aside gets its
@@ -99,9 +102,15 @@ class Outbox {
   Result<std::vector<StoredReading>> fetchAfter(std::int64_t afterRowId, std::size_t limit);
 
   // The broker acknowledged the message that carried rows firstRowId..lastRowId (every
-  // queued row in that range was in it): delete them and count them as delivered.
+  // queued row in that range was in it): they count as delivered at once and are never
+  // fetched again, and leave the file with the next commit() or flush(). A kill -9 before
+  // then sends them again (a duplicate, which the platform overwrites); it never loses one.
   Status acknowledge(std::int64_t firstRowId, std::int64_t lastRowId, std::int64_t nowUnix);
+  // Deletes the acknowledged rows and writes the counters now, in one transaction: on a
+  // clean stop, before max_size evicts anything, and when many rows are waiting.
+  Status flush();
 
+  // Flushes first, so the figures are the file's own.
   Result<OutboxStats> stats();
   std::uint64_t queuedCount() const { return queued_; }  // cached, no query
   // Readings dropped by max_size since the last call (for the warning that says how many).
@@ -117,11 +126,16 @@ class Outbox {
   Result<std::uint64_t> usedBytes();  // pages in use plus the WAL
   bool checkpoint();                  // folds the WAL back; false if a reader pinned it
   Status evictOldest(std::uint64_t rows);
-  // Runs `del` (parameters bound to `args`), adds the rows it deleted to meta `counter`
-  // and, when given, sets last_delivery_at, all in one transaction (rolled back on failure).
-  // Returns how many rows it deleted; the caller keeps queued_ right.
-  Result<std::int64_t> deleteRows(sqlite3_stmt* del, std::initializer_list<std::int64_t> args,
-                                  const char* counter, std::optional<std::int64_t> deliveredAt);
+  // Runs `del` (parameters bound to `args`) and adds the rows it deleted to the `dropped`
+  // counter, in one transaction (rolled back on failure). Returns how many rows it
+  // deleted; the caller keeps its counts right.
+  Result<std::int64_t> dropRows(sqlite3_stmt* del, std::initializer_list<std::int64_t> args);
+  // A minute has passed since the delivery counters were last written and they changed.
+  bool countersDue() const;
+  // Inside a transaction: deletes the acknowledged rows and, with `saveCounters`, writes
+  // the delivery counters. False on a failed step.
+  bool writeAcknowledged(bool saveCounters);
+  void acknowledgedWritten(bool countersSaved);  // after that transaction committed
 
   std::string path_;
   std::uint64_t maxSize_;
@@ -131,6 +145,15 @@ class Outbox {
   std::uint64_t queued_ = 0;
   std::uint64_t unstamped_ = 0;  // kept aside until the clock syncs; under max_size too
   std::uint64_t droppedSinceTake_ = 0;
+  std::int64_t nextRowId_ = 1;  // ids are given here, so they only grow while it is open
+  AckedRows acked_;             // acknowledged, not yet deleted from the file
+  std::uint64_t ackedRows_ = 0;
+  // Delivered since the counters were last written, and when that was.
+  std::uint64_t unsavedDelivered_ = 0;
+  std::optional<std::int64_t> unsavedLastDelivery_;
+  // CLOCK_MONOTONIC seconds; none yet: the first delivery of a run is written at once, so a
+  // status read from the file never says "nothing delivered" for a minute after a start.
+  std::optional<std::int64_t> countersSavedAt_;
 };
 
 }  // namespace sckd

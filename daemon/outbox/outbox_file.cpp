@@ -31,7 +31,8 @@ bool lastErrorIsCorruption(sqlite3* db) {
 
 struct Verdict {
   enum Kind { Fresh, Ours, Rejected } kind = Fresh;
-  std::string reason;  // why it was rejected
+  std::string reason;        // why it was rejected
+  std::int64_t version = 0;  // of an outbox of ours
 };
 
 Result<Verdict> classify(sqlite3* db) {
@@ -74,7 +75,7 @@ Result<Verdict> classify(sqlite3* db) {
     auto row = sqliteQueryInt(db, probe);
     if (!row) return fail(row.error());
   }
-  return Verdict{Verdict::Ours, {}};
+  return Verdict{Verdict::Ours, {}, version->value_or(0)};
 }
 
 Result<SqliteDb> openConnection(const std::string& path, int flags) {
@@ -138,27 +139,72 @@ Status configure(sqlite3* db, const std::string& path) {
                     "PRAGMA journal_size_limit = 4194304;");
 }
 
+// The queue. Ids are given by the outbox (one more than the highest at open), so no
+// AUTOINCREMENT counter page is rewritten at every commit; they only grow while it is open.
+std::string createReadingsTable(const std::string& name) {
+  return "CREATE TABLE " + name +
+         "(id INTEGER PRIMARY KEY,"
+         " recorded_at INTEGER NOT NULL, sensor_id INTEGER NOT NULL, value TEXT NOT NULL);";
+}
+// Version 2 on: readings taken before the clock synced, by boot, until they are stamped.
+constexpr const char* kUnstampedAndMeta =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER);"
+    "CREATE TABLE IF NOT EXISTS unstamped(id INTEGER PRIMARY KEY, boot_id TEXT NOT NULL,"
+    " since_boot_ms INTEGER NOT NULL, sensor_id INTEGER NOT NULL, value TEXT NOT NULL,"
+    " value_is_time INTEGER NOT NULL DEFAULT 0);"
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('delivered', 0), ('dropped', 0);";
+
 Status createSchema(sqlite3* db) {
-  // AUTOINCREMENT: row ids are never reused, even after the newest rows are deleted; the
-  // publisher's cursor relies on new rows always sorting after every row it has sent.
-  return sqliteExec(
-      db,
-      "BEGIN IMMEDIATE;"
-      "CREATE TABLE IF NOT EXISTS readings(id INTEGER PRIMARY KEY AUTOINCREMENT,"
-      " recorded_at INTEGER NOT NULL, sensor_id INTEGER NOT NULL, value TEXT NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER);"
-      // Version 2: readings taken before the clock synced, by boot, until they are stamped.
-      "CREATE TABLE IF NOT EXISTS unstamped(id INTEGER PRIMARY KEY, boot_id TEXT NOT NULL,"
-      " since_boot_ms INTEGER NOT NULL, sensor_id INTEGER NOT NULL, value TEXT NOT NULL,"
-      " value_is_time INTEGER NOT NULL DEFAULT 0);"
-      "INSERT OR IGNORE INTO meta(key, value) VALUES ('delivered', 0), ('dropped', 0);"
-      "PRAGMA application_id = " +
-          std::to_string(kApplicationId) +
-          ";"
-          "PRAGMA user_version = " +
-          std::to_string(kSchemaVersion) +
-          ";"
-          "COMMIT;");
+  return sqliteExec(db, "BEGIN IMMEDIATE;" + createReadingsTable("readings") + kUnstampedAndMeta +
+                            "PRAGMA application_id = " + std::to_string(kApplicationId) +
+                            ";"
+                            "PRAGMA user_version = " +
+                            std::to_string(kSchemaVersion) + ";COMMIT;");
+}
+
+// Brings an outbox of an earlier version up to this one, keeping every row and its id.
+// Version 1 lacks the table of unstamped readings. Before version 3 the queue had an
+// AUTOINCREMENT counter and 4 KiB pages: a small queue is copied into the new table and
+// the file rebuilt at 1 KiB pages (VACUUM, under a rollback journal, so a crash in between
+// leaves the old file whole); a large one keeps its layout until a later start.
+Status upgrade(sqlite3* db, const std::string& path, std::int64_t version, const Counts& counts) {
+  const bool rebuild = counts.queued + counts.unstamped <= kRebuildMaxRows;
+  std::string sql = std::string("BEGIN IMMEDIATE;") + kUnstampedAndMeta;
+  if (rebuild) {
+    sql += createReadingsTable("readings_v3");
+    sql +=
+        "INSERT INTO readings_v3 SELECT id, recorded_at, sensor_id, value FROM readings;"
+        "DROP TABLE readings;"
+        "ALTER TABLE readings_v3 RENAME TO readings;";
+  }
+  sql += "PRAGMA user_version = " + std::to_string(rebuild ? kSchemaVersion : 2) + ";COMMIT;";
+  if (auto ok = sqliteExec(db, sql); !ok) {
+    (void)sqliteExec(db, "ROLLBACK");
+    return withContext("upgrading from version " + std::to_string(version), ok.error());
+  }
+  if (!rebuild) {
+    log::notice(log::Category::Outbox, path + " keeps its earlier layout while it holds " +
+                                           std::to_string(counts.queued + counts.unstamped) +
+                                           " readings; it is rebuilt at a start when it holds " +
+                                           std::to_string(kRebuildMaxRows) + " or fewer");
+    return {};
+  }
+  // A page size changes only outside WAL mode, which needs the file to ourselves; with a
+  // reader in it (`sckd status`), the new table is kept and the pages wait for a later start.
+  auto mode = sqliteQueryText(db, "PRAGMA journal_mode = DELETE");
+  if (!mode || *mode != "delete") {
+    log::notice(log::Category::Outbox,
+                "another process is reading " + path + "; its pages are resized at a later start");
+    return {};
+  }
+  if (auto ok = sqliteExec(db, "PRAGMA page_size = " + std::to_string(kPageSize) + "; VACUUM;");
+      !ok) {
+    return withContext("rebuilding at " + std::to_string(kPageSize) + "-byte pages", ok.error());
+  }
+  log::notice(log::Category::Outbox, "upgraded " + path + " from version " +
+                                         std::to_string(version) + " to " +
+                                         std::to_string(kSchemaVersion));
+  return {};
 }
 
 }  // namespace
@@ -222,6 +268,9 @@ Result<SqliteDb> openReadWrite(const std::string& path, Counts* counts) {
     if (verdict->kind == Verdict::Ours) {
       counts->queued = static_cast<std::uint64_t>(queued->value_or(0));
       counts->unstamped = static_cast<std::uint64_t>(unstamped->value_or(0));
+      auto highest = sqliteQueryInt(db->get(), "SELECT max(id) FROM readings");
+      if (!highest) return withContext("cannot read " + path, highest.error());
+      counts->highestRowId = highest->value_or(0);
     }
   }
   if (verdict->kind == Verdict::Rejected) {
@@ -233,8 +282,20 @@ Result<SqliteDb> openReadWrite(const std::string& path, Counts* counts) {
     db = openConnection(path, flags);
     if (!db) return db.error();
   }
+  const bool fresh = verdict->kind != Verdict::Ours;
+  if (fresh) {
+    // Before the first write (switching to WAL writes the header): it is fixed after that.
+    if (auto ok = sqliteExec(db->get(), "PRAGMA page_size = " + std::to_string(kPageSize)); !ok) {
+      return withContext(path, ok.error());
+    }
+  } else if (verdict->version < kSchemaVersion) {
+    if (auto ok = upgrade(db->get(), path, verdict->version, *counts); !ok)
+      return withContext(path, ok.error());
+  }
   if (auto ok = configure(db->get(), path); !ok) return withContext(path, ok.error());
-  if (auto ok = createSchema(db->get()); !ok) return withContext(path, ok.error());
+  if (fresh) {
+    if (auto ok = createSchema(db->get()); !ok) return withContext(path, ok.error());
+  }
   return db;
 }
 

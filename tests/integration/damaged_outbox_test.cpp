@@ -67,7 +67,7 @@ TEST_F(DamagedOutbox, DamageFoundAfterStartIsMovedAsideAndSckdGoesOn) {
     ASSERT_TRUE(first->waitExit(10s).has_value());
   }
   std::string why;
-  ASSERT_TRUE(damageRootPage(config_.outboxPath, "sqlite_sequence", why)) << why;
+  ASSERT_TRUE(damageRootPage(config_.outboxPath, "meta", why)) << why;
 
   const std::int64_t t0 = unixNow();
   auto sckd = startSckd();

@@ -134,7 +134,7 @@ TEST(OutboxFile, TheFullCheckFindsDamageThatOpenDoesNotRead) {
   auto sound = Outbox::check(path);
   ASSERT_TRUE(sound.ok()) << sound.error().message;
   EXPECT_EQ(*sound, "");
-  damageRootPage(path, "sqlite_sequence");
+  damageRootPage(path, "meta");
   {
     auto outbox = Outbox::open(path, 1 << 30);
     ASSERT_TRUE(outbox.ok()) << outbox.error().message;
@@ -225,12 +225,13 @@ TEST(OutboxFile, ReadStatsWorksWhileAnotherProcessWrites) {
     char go = 0;
     for (int round = 0; round < 3 && outbox.ok(); ++round) {
       if (!(*outbox)->commit(makeTick(1000 + round, 100)).ok()) ::_exit(2);
-      if (round == 2) (void)(*outbox)->acknowledge(1, 50, 5000);
+      // Acknowledged rows leave the file with the next tick's commit, not a write of their own.
+      if (round == 1) (void)(*outbox)->acknowledge(1, 50, 5000);
       if (::write(toParent[1], "x", 1) != 1 || ::read(toChild[0], &go, 1) != 1) ::_exit(3);
     }
     ::_exit(outbox.ok() ? 0 : 1);
   }
-  const std::uint64_t expectQueued[] = {100, 200, 250};
+  const std::uint64_t expectQueued[] = {100, 200, 250};  // 1..50 still in the file at 200
   for (int round = 0; round < 3; ++round) {
     char ready = 0;
     ASSERT_EQ(::read(toParent[0], &ready, 1), 1) << "the writer died";
