@@ -219,6 +219,7 @@ Status Outbox::commit(const std::vector<NewReading>& readings) {
     if (primary == SQLITE_IOERR) return makeError(ErrorCode::Io, "I/O error: " + what + retry);
     return makeError(ErrorCode::Storage, what + retry);
   }
+  if (queued > 0) newestTickFirstRowId_ = nextRowId_;
   nextRowId_ = rowId;
   acknowledgedWritten(saveCounters);
   queued_ += queued;
@@ -283,7 +284,8 @@ Result<std::uint64_t> Outbox::dropOtherBoots(const std::string& bootId) {
   return static_cast<std::uint64_t>(*deleted);
 }
 
-Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, std::size_t limit) {
+Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, std::size_t limit,
+                                                      std::int64_t beforeRowId) {
   std::vector<StoredReading> rows;
   rows.reserve(std::min<std::size_t>(limit, 4096));
   sqlite3_stmt* fetch = statements_->fetch.get();
@@ -292,7 +294,8 @@ Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, s
   // next such range starts, and the next one starts after it.
   while (rows.size() < limit) {
     after = acked_.skipFrom(after);
-    const std::int64_t before = acked_.nextStartAfter(after);
+    if (after >= beforeRowId - 1) break;
+    const std::int64_t before = std::min(beforeRowId, acked_.nextStartAfter(after));
     const std::size_t want = limit - rows.size();
     StmtReset reset(fetch);
     sqlite3_bind_int64(fetch, 1, after);
@@ -317,8 +320,8 @@ Result<std::vector<StoredReading>> Outbox::fetchAfter(std::int64_t afterRowId, s
                        "outbox: reading " + path_ + ": " + sqliteMessage(db_.get()));
     }
     if (got == want) break;
-    if (before == std::numeric_limits<std::int64_t>::max()) break;  // the end of the queue
-    after = before - 1;  // past this range next time round
+    if (before == beforeRowId) break;  // the end of the queue, or of what was asked for
+    after = before - 1;                // past this range next time round
   }
   return rows;
 }

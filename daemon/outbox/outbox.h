@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -97,9 +98,18 @@ class Outbox {
   // how many.
   Result<std::uint64_t> dropOtherBoots(const std::string& bootId);
 
-  // Up to `limit` queued readings with rowId > afterRowId, in rowId order. Never loads the
-  // whole backlog.
-  Result<std::vector<StoredReading>> fetchAfter(std::int64_t afterRowId, std::size_t limit);
+  // Up to `limit` queued readings with afterRowId < rowId < beforeRowId, in rowId order.
+  // Never loads the whole backlog.
+  Result<std::vector<StoredReading>> fetchAfter(
+      std::int64_t afterRowId, std::size_t limit,
+      std::int64_t beforeRowId = std::numeric_limits<std::int64_t>::max());
+  // The id the next queued reading will get: every row now queued has a smaller one.
+  std::int64_t nextRowId() const { return nextRowId_; }
+  // The first row of the newest tick committed since open (nextRowId() before the first):
+  // from there on the rows are the freshest, which go out before any backlog.
+  std::int64_t newestTickFirstRowId() const {
+    return newestTickFirstRowId_ > 0 ? newestTickFirstRowId_ : nextRowId_;
+  }
 
   // The broker acknowledged the message that carried rows firstRowId..lastRowId (every
   // queued row in that range was in it): they count as delivered at once and are never
@@ -146,7 +156,8 @@ class Outbox {
   std::uint64_t unstamped_ = 0;  // kept aside until the clock syncs; under max_size too
   std::uint64_t droppedSinceTake_ = 0;
   std::int64_t nextRowId_ = 1;  // ids are given here, so they only grow while it is open
-  AckedRows acked_;             // acknowledged, not yet deleted from the file
+  std::int64_t newestTickFirstRowId_ = 0;
+  AckedRows acked_;  // acknowledged, not yet deleted from the file
   std::uint64_t ackedRows_ = 0;
   // Delivered since the counters were last written, and when that was.
   std::uint64_t unsavedDelivered_ = 0;

@@ -18,6 +18,8 @@ Publisher::Publisher(Outbox& outbox, const Clock& clock, Settings settings)
 void Publisher::connectionUp() {
   up_ = true;
   cursor_ = 0;
+  liveFrom_ = outbox_.newestTickFirstRowId();
+  liveCursor_ = liveFrom_ - 1;
   inFlight_.clear();
   cache_.clear();
   cacheStart_ = 0;
@@ -38,7 +40,7 @@ bool Publisher::refill() {
   cacheStart_ = 0;
   const std::int64_t after = cache_.empty() ? cursor_ : cache_.back().rowId;
   Result<std::vector<StoredReading>> rows =
-      outbox_.fetchAfter(after, settings_.fetchBatch - cache_.size());
+      outbox_.fetchAfter(after, settings_.fetchBatch - cache_.size(), liveFrom_);
   if (!rows.ok()) {
     log::error(log::Category::Outbox, "reading queued readings: " + rows.error().message);
     return !cache_.empty();
@@ -46,6 +48,16 @@ bool Publisher::refill() {
   cache_.insert(cache_.end(), std::make_move_iterator(rows->begin()),
                 std::make_move_iterator(rows->end()));
   return !cache_.empty();
+}
+
+std::optional<BuiltMessage> Publisher::nextLiveMessage() {
+  if (liveCursor_ + 1 >= outbox_.nextRowId()) return std::nullopt;  // nothing newer: no query
+  Result<std::vector<StoredReading>> rows = outbox_.fetchAfter(liveCursor_, settings_.fetchBatch);
+  if (!rows.ok()) {
+    log::error(log::Category::Outbox, "reading the newest readings: " + rows.error().message);
+    return std::nullopt;
+  }
+  return buildMessage(*rows, settings_.maxEntriesPerMessage);
 }
 
 std::optional<MonoTime> Publisher::pump(const SendFn& send) {
@@ -56,14 +68,21 @@ std::optional<MonoTime> Publisher::pump(const SendFn& send) {
           : MonoClock::duration::zero();
   while (up_ && inFlight_.size() < settings_.maxInFlight) {
     const MonoTime now = clock_.monotonic();
+    // The backlog leaves one slot of the window free, so a fresh tick never waits for it.
+    const bool backlogMaySend =
+        inFlight_.size() < std::max<std::size_t>(1, settings_.maxInFlight - 1);
     if (spacing > MonoClock::duration::zero() && now < nextSendAllowed_) {
       // Only worth a timer if there is something to send.
-      if (!refill()) return std::nullopt;
-      return nextSendAllowed_;
+      const bool waiting = liveCursor_ + 1 < outbox_.nextRowId() || (backlogMaySend && refill());
+      return waiting ? std::optional<MonoTime>(nextSendAllowed_) : std::nullopt;
     }
-    if (!refill()) return std::nullopt;
-    std::span<const StoredReading> rows(cache_.data() + cacheStart_, cache_.size() - cacheStart_);
-    std::optional<BuiltMessage> msg = buildMessage(rows, settings_.maxEntriesPerMessage);
+    std::optional<BuiltMessage> msg = nextLiveMessage();
+    const bool live = msg.has_value();
+    if (!live) {
+      if (!backlogMaySend || !refill()) return std::nullopt;
+      std::span<const StoredReading> rows(cache_.data() + cacheStart_, cache_.size() - cacheStart_);
+      msg = buildMessage(rows, settings_.maxEntriesPerMessage);
+    }
     if (!msg) return std::nullopt;
     Result<int> mid = send(msg->payload);
     if (!mid.ok()) {
@@ -76,8 +95,12 @@ std::optional<MonoTime> Publisher::pump(const SendFn& send) {
     if (!up_) return std::nullopt;  // the send itself reported the connection gone
     if (inFlight_.empty()) ackWaitStart_ = now;
     inFlight_[*mid] = InFlight{msg->firstRowId, msg->lastRowId, msg->readings};
-    cursor_ = msg->lastRowId;
-    cacheStart_ += msg->readings;
+    if (live) {
+      liveCursor_ = msg->lastRowId;
+    } else {
+      cursor_ = msg->lastRowId;
+      cacheStart_ += msg->readings;
+    }
     if (spacing > MonoClock::duration::zero()) {
       // Spacing from the later of "now" and the previous slot: an idle spell earns no burst.
       nextSendAllowed_ = std::max(now, nextSendAllowed_) + spacing;

@@ -1,8 +1,11 @@
 #pragma once
 // Drains the outbox into QoS 1 messages: batches rows into payloads, paces the publishes,
 // remembers which rows each message id carried, and deletes them only on that PUBACK.
-// After a reconnect everything unacknowledged is published again from the oldest row.
-// It does not know libmosquitto: it sends through a function, so tests can stand in.
+// Live first: when a connection comes up, the newest tick's rows and every row committed
+// after them go out before anything older, so the platform's latest value is current at
+// once; the backlog (everything unacknowledged from before) drains behind them, oldest
+// first, in the pacing slots they leave. It does not know libmosquitto: it sends through a
+// function, so tests can stand in.
 
 #include <cstdint>
 #include <functional>
@@ -15,6 +18,7 @@
 #include "daemon/base/clock.h"
 #include "daemon/base/result.h"
 #include "daemon/outbox/outbox.h"
+#include "daemon/uplink/payload.h"
 
 namespace sckd {
 
@@ -62,14 +66,20 @@ class Publisher {
     std::size_t readings;
   };
 
-  // Makes sure cache_ holds unsent rows after cursor_; false when there are none.
+  // Makes sure cache_ holds unsent backlog rows after cursor_; false when there are none.
   bool refill();
+  // The next message of fresh rows (from liveFrom_ on), if any are unsent.
+  std::optional<BuiltMessage> nextLiveMessage();
 
   Outbox& outbox_;
   const Clock& clock_;
   Settings settings_;
   bool up_ = false;
-  std::int64_t cursor_ = 0;  // highest row id already sent on this connection
+  // This connection's two streams: the backlog, rows below liveFrom_, sent up to cursor_;
+  // the live rows, liveFrom_ and after, sent up to liveCursor_.
+  std::int64_t cursor_ = 0;
+  std::int64_t liveFrom_ = 0;
+  std::int64_t liveCursor_ = 0;
   std::map<int, InFlight> inFlight_;
   // Rows fetched but not yet sent, from cacheStart_: one query serves many messages.
   std::vector<StoredReading> cache_;

@@ -220,5 +220,44 @@ TEST_F(Delivery, ABrokerThatGoesSilentMidSessionIsLeftAndEverythingArrives) {
   expectPlatformFormat(kIds);
 }
 
+// Live first: the platform's latest value is current within one message of the network
+// coming back, and the outage's readings all follow, oldest first, at the paced rate.
+TEST_F(Delivery, AfterAnOutageTheFirstMessageCarriesTheNewestReadings) {
+  auto proxy = TcpProxy::start(broker_->port());
+  ASSERT_NE(proxy, nullptr);
+  config_.port = proxy->port();
+  config_.maxReadingsPerMessage = 1;  // one second per message: a backlog of many messages
+  config_.maxMessagesPerSecond = 4;
+  ASSERT_NO_FATAL_FAILURE(writeConfig());
+  auto sckd = startSckd();
+  ASSERT_NE(sckd, nullptr);
+  ASSERT_TRUE(waitForReadings(kIds, 2, 10s)) << allLogs();
+  proxy->pause();
+  const std::int64_t tDown = unixNow();
+  sleepFor(7s);
+  const std::size_t before = sub_->messages().size();
+  const std::int64_t tUp = unixNow();
+  ASSERT_TRUE(proxy->resume());
+  EXPECT_TRUE(waitForSeconds(kIds, tDown + 1, tUp - 1, 20s))
+      << "nothing of the outage may be lost: " << describeMissing(kIds, tDown + 1, tUp - 1);
+  const auto messages = sub_->messages();
+  ASSERT_GT(messages.size(), before + 3);
+  const auto first = decodeReadingsMessage(messages[before], config_.token);
+  ASSERT_FALSE(first.readings.empty());
+  const std::int64_t firstAt = first.readings.front().recordedAt;
+  EXPECT_GE(firstAt, tUp - 1) << "the first message after the outage must be the freshest";
+  // Then the backlog, oldest first.
+  std::int64_t previousOld = 0;
+  for (std::size_t i = before + 1; i < messages.size(); ++i) {
+    const auto decoded = decodeReadingsMessage(messages[i], config_.token);
+    ASSERT_FALSE(decoded.readings.empty());
+    const std::int64_t at = decoded.readings.front().recordedAt;
+    if (at >= firstAt) continue;  // a fresh tick, taking its slot ahead of the backlog
+    EXPECT_GT(at, previousOld) << "message " << i << ": the backlog drains oldest first";
+    previousOld = at;
+  }
+  expectPlatformFormat(kIds);
+}
+
 }  // namespace
 }  // namespace sckd::testing

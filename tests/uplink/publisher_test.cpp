@@ -271,5 +271,63 @@ TEST_F(PublisherTest, NothingIsSentWhileDown) {
   EXPECT_TRUE(broker_.payloads.empty());
 }
 
+// Live first: after an outage the freshest tick goes out before the backlog, and a tick
+// committed while the backlog drains takes the next pacing slot.
+TEST_F(PublisherTest, TheNewestTickGoesOutBeforeTheBacklogWhichFollowsOldestFirst) {
+  std::vector<Reading> backlog;
+  for (int t = 0; t < 5; ++t) {
+    auto tick = commit(1, 3, 1'795'000'000 + 60 * t);  // one tick per commit: an outage
+    backlog.insert(backlog.end(), tick.begin(), tick.end());
+  }
+  const auto newest = commit(1, 3, 1'795'000'000 + 600);
+  auto publisher = make(unpaced(1, 16));
+  (void)publisher->pump(broker_.sender());
+  ASSERT_EQ(broker_.payloads.size(), 6u);
+  EXPECT_EQ(readingsIn(broker_.payloads[0]), newest);
+  std::vector<Reading> after;
+  for (std::size_t i = 1; i < broker_.payloads.size(); ++i) {
+    auto r = readingsIn(broker_.payloads[i]);
+    after.insert(after.end(), r.begin(), r.end());
+  }
+  EXPECT_EQ(after, backlog);
+}
+
+TEST_F(PublisherTest, ATickCommittedWhileTheBacklogDrainsTakesTheNextSlot) {
+  for (int t = 0; t < 10; ++t) commit(1, 2, 1'795'000'000 + 60 * t);
+  Publisher::Settings settings = unpaced(1, 16);
+  settings.maxMessagesPerSecond = 2;
+  auto publisher = make(settings);
+  auto again = publisher->pump(broker_.sender());
+  ASSERT_EQ(broker_.payloads.size(), 1u);  // the newest of the ten
+  ASSERT_TRUE(again.has_value());
+  clock_.advance(500ms);
+  (void)publisher->pump(broker_.sender());
+  ASSERT_EQ(broker_.payloads.size(), 2u);  // the oldest
+  EXPECT_EQ(std::get<0>(readingsIn(broker_.payloads[1])[0]), formatRecordedAt(1'795'000'000));
+  const auto fresh = commit(1, 2, 1'795'000'000 + 6000);
+  clock_.advance(500ms);
+  (void)publisher->pump(broker_.sender());
+  ASSERT_EQ(broker_.payloads.size(), 3u);
+  EXPECT_EQ(readingsIn(broker_.payloads[2]), fresh);
+  clock_.advance(500ms);
+  (void)publisher->pump(broker_.sender());
+  ASSERT_EQ(broker_.payloads.size(), 4u);  // back to the backlog, where it left off
+  EXPECT_EQ(std::get<0>(readingsIn(broker_.payloads[3])[0]), formatRecordedAt(1'795'000'060));
+}
+
+TEST_F(PublisherTest, TheBacklogLeavesAWindowSlotForAFreshTick) {
+  for (int t = 0; t < 10; ++t) commit(1, 1, 1'795'000'000 + 60 * t);
+  auto publisher = make(unpaced(1, 3));
+  (void)publisher->pump(broker_.sender());
+  ASSERT_EQ(broker_.payloads.size(), 2u);  // the newest, then one of the backlog
+  (void)publisher->pump(broker_.sender());
+  EXPECT_EQ(broker_.payloads.size(), 2u) << "the backlog keeps the last slot free";
+  const auto fresh = commit(1, 1, 1'795'000'000 + 6000);
+  (void)publisher->pump(broker_.sender());
+  ASSERT_EQ(broker_.payloads.size(), 3u);
+  EXPECT_EQ(readingsIn(broker_.payloads[2]), fresh);
+  EXPECT_EQ(publisher->inFlightMessages(), 3u);
+}
+
 }  // namespace
 }  // namespace sckd::testing
