@@ -14,8 +14,6 @@
 namespace sckd {
 namespace {
 
-constexpr auto kStatusPeriod = Seconds(5);
-
 std::string ageText(std::int64_t seconds) {
   if (seconds < 120) return std::to_string(seconds) + " s";
   if (seconds < 7200) return std::to_string(seconds / 60) + " min";
@@ -83,7 +81,6 @@ int Daemon::start(Config config) {
   loop_->onSignal(SIGTERM, [this] { shutdown(); });
   loop_->onSignal(SIGINT, [this] { shutdown(); });
   loop_->onSignal(SIGHUP, [this] { reload(); });
-  armStatusTimer();
   if (auto interval = notify::watchdogInterval()) armWatchdog(*interval);
   notify::ready();
   updateStatus();
@@ -130,9 +127,9 @@ std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config,
       static_cast<std::size_t>(config.publish.maxReadingsPerMessage);
   publishSettings.maxMessagesPerSecond = config.publish.maxMessagesPerSecond;
   pipeline->publisher = std::make_unique<Publisher>(*outbox_, clock_, publishSettings);
-  pipeline->delivery =
-      std::make_unique<Delivery>(*loop_, clock_, mqttSettings(config.platform),
-                                 readingsTopic(config.platform.token), *pipeline->publisher);
+  pipeline->delivery = std::make_unique<Delivery>(*loop_, clock_, mqttSettings(config.platform),
+                                                  readingsTopic(config.platform.token),
+                                                  *pipeline->publisher, [this] { updateStatus(); });
 
   // A GPIO counter keeps its line and its count over a reload that leaves it as it was:
   // no pulse is lost to a SIGHUP. Other drivers start afresh, as they do at start-up, and
@@ -166,7 +163,10 @@ std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config,
   pipeline->sampler = std::make_unique<Sampler>(*timers_, clock_, *outbox_,
                                                 config.clock.requireSync, std::move(sensors));
   Delivery* delivery = pipeline->delivery.get();
-  pipeline->sampler->setCommittedCallback([delivery] { delivery->kick(); });
+  pipeline->sampler->setCommittedCallback([this, delivery] {
+    delivery->kick();
+    updateStatus();  // each tick; no timer of its own wakes an idle Pi for the status line
+  });
   pipeline->delivery->start();
   pipeline->sampler->start();
   return pipeline;
@@ -273,13 +273,6 @@ void Daemon::updateStatus() {
     notify::status(text);
     lastStatus_ = text;
   }
-}
-
-void Daemon::armStatusTimer() {
-  loop_->addTimer(clock_.monotonic() + kStatusPeriod, [this] {
-    updateStatus();
-    armStatusTimer();
-  });
 }
 
 void Daemon::armWatchdog(Millis interval) {

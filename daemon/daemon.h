@@ -59,7 +59,6 @@ class Daemon {
   void reload();
   void shutdown();
   void updateStatus();
-  void armStatusTimer();
   void armWatchdog(Millis interval);
 
   std::string configPath_;

@@ -3,27 +3,31 @@
 namespace sckd {
 
 Delivery::Delivery(EventLoop& loop, const Clock& clock, const MqttSettings& settings,
-                   std::string topic, Publisher& publisher)
+                   std::string topic, Publisher& publisher, std::function<void()> changed)
     : loop_(loop),
       clock_(clock),
       topic_(std::move(topic)),
       publisher_(publisher),
+      changed_(std::move(changed)),
       session_(loop, clock, settings,
                Session::Handlers{
                    .connected =
                        [this] {
                          publisher_.connectionUp();
                          pump();
+                         if (changed_) changed_();
                        },
                    .disconnected =
                        [this](const Error&) {
                          publisher_.connectionDown();
                          cancelPump();
+                         if (changed_) changed_();
                        },
                    .published =
                        [this](int mid) {
                          publisher_.acknowledged(mid);
                          pump();  // a PUBACK frees a slot in the in-flight window
+                         if (changed_) changed_();
                        },
                    .message = nullptr,
                }),

@@ -6,6 +6,7 @@
 // messages are in flight has the session dropped and redone: everything unacknowledged
 // goes again on the new connection.
 
+#include <functional>
 #include <memory>
 
 #include "daemon/base/clock.h"
@@ -17,8 +18,10 @@ namespace sckd {
 
 class Delivery {
  public:
+  // `changed` (may be empty) is told when the connection comes or goes and when a PUBACK
+  // arrives: what a status line shows, with no timer polling for it.
   Delivery(EventLoop& loop, const Clock& clock, const MqttSettings& settings, std::string topic,
-           Publisher& publisher);
+           Publisher& publisher, std::function<void()> changed = {});
   ~Delivery();
   Delivery(const Delivery&) = delete;
   Delivery& operator=(const Delivery&) = delete;
@@ -41,6 +44,7 @@ class Delivery {
   const Clock& clock_;
   std::string topic_;
   Publisher& publisher_;
+  std::function<void()> changed_;
   Session session_;
   EventLoop::TimerId pumpTimer_ = 0;
   EventLoop::TimerId ackTimer_ = 0;

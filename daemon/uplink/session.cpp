@@ -1,5 +1,7 @@
 #include "daemon/uplink/session.h"
 
+#include <algorithm>
+
 namespace sckd {
 namespace {
 
@@ -86,6 +88,7 @@ Result<int> Session::publish(const std::string& topic, std::string_view payload)
     return makeError(ErrorCode::Network, "mqtt: not connected");
   }
   Result<int> mid = client_->publish(topic, payload, 1);
+  lastOut_ = clock_.monotonic();
   syncSocketWatch();
   return mid;
 }
@@ -95,6 +98,7 @@ Status Session::subscribe(const std::string& pattern) {
     return makeError(ErrorCode::Network, "mqtt: not connected");
   }
   Status subscribed = client_->subscribe(pattern, 1);
+  lastOut_ = clock_.monotonic();
   syncSocketWatch();
   return subscribed;
 }
@@ -121,6 +125,7 @@ void Session::onLookupDone() {
   if (!client_ || state_ != State::Connecting) return;
   client_->finishConnect();  // a failure calls onDisconnected() from in here
   if (state_ != State::Connecting) return;
+  lastIn_ = lastOut_ = clock_.monotonic();  // CONNECT is on its way; CONNACK is due
   syncSocketWatch();
   armMisc();
 }
@@ -242,6 +247,7 @@ void Session::syncSocketWatch() {
 void Session::onSocketEvent(std::uint32_t events) {
   if (!client_) return;
   // Each handler may end in a disconnect, which replaces the socket: re-check after each.
+  if (events & EPOLLIN) lastIn_ = clock_.monotonic();
   if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) client_->handleReadable();
   if (client_ && client_->socket() >= 0 && (events & EPOLLOUT)) client_->handleWritable();
   syncSocketWatch();
@@ -249,12 +255,23 @@ void Session::onSocketEvent(std::uint32_t events) {
 
 void Session::armMisc() {
   loop_.cancelTimer(miscTimer_);
-  miscTimer_ = loop_.addTimer(clock_.monotonic() + Seconds(1), [this] {
+  // libmosquitto pings (or, with a ping unanswered or CONNACK not come, gives up) once a
+  // keepalive has passed since the older of the last packet in and out. It counts whole
+  // seconds, so it is surely due a second after that; traffic meanwhile moves the time on.
+  const auto due = [this] {
+    return std::min(lastIn_, lastOut_) + Seconds(std::max(settings_.keepaliveSeconds, 1)) +
+           Seconds(1);
+  };
+  miscTimer_ = loop_.addTimer(due(), [this, due] {
     miscTimer_ = 0;
     if (!client_ || state_ == State::WaitingToRetry || state_ == State::Stopped) return;
-    client_->handleMisc();  // keepalive PINGREQ, and noticing a silent broker
-    if (state_ == State::WaitingToRetry || state_ == State::Stopped) return;
-    syncSocketWatch();
+    const MonoTime now = clock_.monotonic();
+    if (now >= due()) {
+      client_->handleMisc();
+      if (state_ == State::WaitingToRetry || state_ == State::Stopped) return;
+      lastIn_ = lastOut_ = now;  // as the library resets its own when it sends a PINGREQ
+      syncSocketWatch();
+    }
     armMisc();
   });
 }

@@ -3,10 +3,11 @@
 // libmosquitto inside the event loop (only the host name lookup of each attempt runs on a
 // thread of its own, so a silent DNS server never holds up sampling): watches the client's socket
 // (write interest only while libmosquitto has bytes queued) and watches it again after every
-// reconnect, runs the library's housekeeping (keepalive PINGREQ, a silent broker noticed) once a
-// second, and after any loss reconnects on a backoff timer (1 s doubling to 2 min, jittered). What
-// the owner does with the connection (publish the outbox, subscribe, just check) is its handlers'
-// business; the session knows nothing of sensors or the outbox.
+// reconnect, runs the library's housekeeping (keepalive PINGREQ, a silent broker noticed) when a
+// keepalive interval has passed without traffic (an idle Pi wakes for nothing else), and after any
+// loss reconnects on a backoff timer (1 s doubling to 2 min, jittered). What the owner does with
+// the connection (publish the outbox, subscribe, just check) is its handlers' business; the session
+// knows nothing of sensors or the outbox.
 
 #include <functional>
 #include <memory>
@@ -98,6 +99,10 @@ class Session {
   bool watchingWrite_ = false;
   EventLoop::TimerId retryTimer_ = 0;
   EventLoop::TimerId miscTimer_ = 0;
+  // The last traffic each way, as libmosquitto's keepalive counts it: its housekeeping is
+  // due only a keepalive after the older of the two, so the timer sleeps until then.
+  MonoTime lastIn_{};
+  MonoTime lastOut_{};
   std::optional<MonoTime> downSince_;  // when the broker was last reachable, if it is not now
   bool longOutageReported_ = false;
   std::string lastReason_;
