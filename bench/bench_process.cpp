@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 namespace bench {
@@ -51,6 +52,36 @@ long statusKb(pid_t pid, const std::string& key) {
 
 long long procIo(pid_t pid, const std::string& key) {
   return statusField(procPath(pid, "io"), key);
+}
+
+std::map<pid_t, ThreadStats> threadStats(pid_t pid) {
+  std::map<pid_t, ThreadStats> threads;
+  for (pid_t tid : numericEntries(procPath(pid, "task"))) {
+    const std::string task = procPath(pid, "task/" + std::to_string(tid) + "/");
+    ThreadStats s;
+    s.voluntary = statusField(task + "status", "voluntary_ctxt_switches:");
+    s.nonvoluntary = statusField(task + "status", "nonvoluntary_ctxt_switches:");
+    std::ifstream(task + "schedstat") >> s.runNs;
+    std::ifstream(task + "comm") >> s.name;
+    // A thread that ended between the listing and the read is left out, not counted as 0.
+    if (s.voluntary >= 0 && s.nonvoluntary >= 0) threads[tid] = s;
+  }
+  return threads;
+}
+
+double cpuSeconds(pid_t pid) {
+  std::ifstream in(procPath(pid, "stat"));
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  // The command name, in parentheses, may hold spaces: count fields from its end.
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 2));
+  // Past the name come fields 3 (state) to 13, then utime and stime, 14 and 15 of proc(5).
+  std::string skipped;
+  for (int field = 3; field < 14; ++field) fields >> skipped;
+  unsigned long long utime = 0, stime = 0;
+  if (!(fields >> utime >> stime)) return -1;
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 int openFds(pid_t pid) {

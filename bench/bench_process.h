@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,18 @@ long statusKb(pid_t pid, const std::string& key);
 // A "key:" line of /proc/PID/io ("write_bytes:", "wchar:"), for every thread of the
 // process together; -1 if unreadable (it needs the process's user or root).
 long long procIo(pid_t pid, const std::string& key);
+// One thread's context switches (/proc/PID/task/TID/status) and time on a CPU (schedstat).
+struct ThreadStats {
+  long long voluntary = 0;     // it slept: a wait on the loop, a lock, a sync
+  long long nonvoluntary = 0;  // it was preempted
+  long long runNs = 0;         // on a CPU, in ns (utime and stime count in clock ticks)
+  std::string name;            // its comm, to tell a human which thread it is
+};
+// Every thread of `pid` alive at the call, by tid (threads come and go: the caller
+// compares two calls tid by tid).
+std::map<pid_t, ThreadStats> threadStats(pid_t pid);
+// utime + stime of the whole process, threads ended included, in seconds; -1 if unreadable.
+double cpuSeconds(pid_t pid);
 // Entries of /proc/PID/fd, -1 if unreadable.
 int openFds(pid_t pid);
 // Size of a file in bytes, 0 if it does not exist.
