@@ -27,6 +27,7 @@ std::int64_t sinceBootMs(const Clock& clock) {
 // The readings of one tick, gathered while its sensors' measurements complete.
 struct Sampler::Tick {
   std::int64_t recordedAt = 0;
+  WallTime takenAt{};             // the wall clock at the tick, synchronised or not
   std::optional<BootStamp> boot;  // set while the clock is not synchronised
   std::size_t pending = 0;        // started measurements not yet collected
   std::vector<NewReading> readings;
@@ -212,6 +213,7 @@ void Sampler::runTick(const std::vector<std::size_t>& due) {
 
   const WallTime now = clock_.wall();
   auto tick = std::make_shared<Tick>();
+  tick->takenAt = now;
   if (synchronised) {
     tick->recordedAt = toUnixSeconds(now);
   } else {
@@ -223,14 +225,16 @@ void Sampler::runTick(const std::vector<std::size_t>& due) {
   for (std::size_t index : due) {
     SensorState& state = sensors_[index];
     if (state.busy) {
-      sensorFailed(state, makeError(ErrorCode::Timeout,
-                                    "previous measurement still running; skipped this one "
-                                    "(interval shorter than the conversion time?)"));
+      sensorFailed(state,
+                   makeError(ErrorCode::Timeout,
+                             "previous measurement still running; skipped this one "
+                             "(interval shorter than the conversion time?)"),
+                   now);
       continue;
     }
     Result<Millis> delay = state.sensor.driver->start(SampleContext{now});
     if (!delay.ok()) {
-      sensorFailed(state, withContext("start measurement", delay.error()));
+      sensorFailed(state, withContext("start measurement", delay.error()), now);
       continue;
     }
     state.busy = true;
@@ -264,37 +268,45 @@ void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
   state.partial = Measurement{};
   state.busy = false;
   if (!measurement.ok()) {
-    sensorFailed(state, withContext("read", measurement.error()));
+    sensorFailed(state, withContext("read", measurement.error()), tick->takenAt);
   } else {
     const auto& quantities = state.sensor.info->quantities;
-    bool anyFailure = !measurement->failures.empty();
+    SensorReport report{state.sensor.config, *state.sensor.info, tick->takenAt, {}, {}};
     for (const Sample& sample : measurement->samples) {
       const Quantity& quantity = quantities.at(sample.quantity);
       Result<std::string> text = formatValue(sample.value, quantity.decimals);
       auto id = state.sensor.config.ids.find(quantity.name);
       if (!text.ok()) {
         measurement->failures.push_back(withContext(quantity.name, text.error()));
-        anyFailure = true;
         continue;
       }
       if (id == state.sensor.config.ids.end()) continue;  // an optional quantity, not asked for
+      report.values.push_back(SensorReport::Value{quantity.name, quantity.unit, id->second,
+                                                  std::strtod(text->c_str(), nullptr), *text});
       NewReading reading(tick->recordedAt, id->second, std::move(*text));
       reading.boot = tick->boot;
       reading.valueIsRecordedAt = sample.isRecordedAt;
       tick->readings.push_back(std::move(reading));
     }
-    if (anyFailure) {
+    if (!measurement->failures.empty()) {
       std::string what;
       for (const Error& e : measurement->failures) what += (what.empty() ? "" : "; ") + e.message;
-      sensorFailed(state, makeError(measurement->failures.front().code, what));
+      report.failure = makeError(measurement->failures.front().code, what);
+      logFailure(state, *report.failure);
     } else {
       sensorSucceeded(state);
     }
+    if (report_) report_(report);
   }
   if (--tick->pending == 0) finishTick(tick);
 }
 
-void Sampler::sensorFailed(SensorState& state, const Error& error) {
+void Sampler::sensorFailed(SensorState& state, const Error& error, WallTime at) {
+  logFailure(state, error);
+  if (report_) report_(SensorReport{state.sensor.config, *state.sensor.info, at, {}, error});
+}
+
+void Sampler::logFailure(SensorState& state, const Error& error) {
   const bool first = !state.failing;
   state.failing = true;
   // The limiter is kept across failure episodes, so a sensor that flips between failing and

@@ -20,6 +20,7 @@
 #include "daemon/base/timers.h"
 #include "daemon/outbox/outbox.h"
 #include "daemon/sampling/scheduler.h"
+#include "daemon/sampling/sensor_report.h"
 #include "drivers/driver.h"
 
 namespace sckd {
@@ -47,6 +48,10 @@ class Sampler {
   void start();
   // Called after every successful commit, so the publisher can send at once.
   void setCommittedCallback(std::function<void()> callback) { committed_ = std::move(callback); }
+  // Called once per reading of a sensor, kept or failed, before its tick commits.
+  void setReportCallback(std::function<void(const SensorReport&)> callback) {
+    report_ = std::move(callback);
+  }
 
   Health health() const;
   // Hands the sensors, drivers included, to the sampler that replaces this one (a reload):
@@ -79,7 +84,9 @@ class Sampler {
   bool clockSynchronised();
   void noticeStep(std::int64_t offsetUs);  // offsetUs: wall - CLOCK_BOOTTIME now, in µs
   void collect(std::size_t index, const std::shared_ptr<Tick>& tick);
-  void sensorFailed(SensorState& state, const Error& error);
+  // Logs (rate-limited) and reports a reading that failed altogether.
+  void sensorFailed(SensorState& state, const Error& error, WallTime at);
+  void logFailure(SensorState& state, const Error& error);
   void sensorSucceeded(SensorState& state);
   void finishTick(const std::shared_ptr<Tick>& tick);
   void commit(std::vector<NewReading> readings);
@@ -92,6 +99,7 @@ class Sampler {
   Scheduler scheduler_;
   Timers::Id tickTimer_ = 0;
   std::function<void()> committed_;
+  std::function<void(const SensorReport&)> report_;
   bool clockWasUnsynced_ = false;
   // Readings of this boot may wait in the outbox for a stamp (a previous run of this boot
   // may have left some too, so it starts true when sync is required).

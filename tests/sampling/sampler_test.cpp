@@ -146,6 +146,37 @@ TEST_F(SamplerTest, AFailingSensorIsLeftOutAndTheOthersCarryOn) {
   EXPECT_EQ(sampler.health().failing, 1u);
 }
 
+// The report of each reading is what was stored: the rounded value under its id, or the
+// failure, so the runtime state and the local copy never disagree with the outbox.
+TEST_F(SamplerTest, EachReadingIsReportedAsStoredOrWithItsFailure) {
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(makeSim(simConfig("flaky", 14, "constant", /*failEvery=*/2, 21.456), clock_));
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  std::vector<SensorReport> reports;
+  std::vector<std::string> names;
+  sampler.setReportCallback([&](const SensorReport& r) {
+    reports.push_back(r);
+    names.push_back(r.sensor.name);
+  });
+  ::testing::internal::CaptureStderr();
+  sampler.start();
+  timers_.runFor(Seconds(2));
+  ::testing::internal::GetCapturedStderr();
+
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(names[0], "flaky");
+  ASSERT_EQ(reports[0].values.size(), 1u);
+  EXPECT_FALSE(reports[0].failure);
+  EXPECT_EQ(reports[0].values[0].quantity, "value");
+  EXPECT_EQ(reports[0].values[0].id, 14);
+  EXPECT_EQ(reports[0].values[0].text, stored()[14].begin()->second);
+  EXPECT_DOUBLE_EQ(reports[0].values[0].value, std::stod(reports[0].values[0].text));
+  EXPECT_TRUE(reports[1].values.empty());
+  ASSERT_TRUE(reports[1].failure);
+  EXPECT_NE(reports[1].failure->message.find("simulated failure"), std::string::npos);
+  EXPECT_EQ(toUnixSeconds(reports[1].takenAt), toUnixSeconds(reports[0].takenAt) + 1);
+}
+
 // A Pi without a real-time clock boots in 1970: its readings are kept with the time since
 // boot, never published with that date, and get their true time (and, for the counter,
 // their true value) once NTP steps the clock and the kernel says it is synchronised.
