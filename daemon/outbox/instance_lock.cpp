@@ -25,6 +25,22 @@ std::string holderPid(int fd) {
 
 }  // namespace
 
+InstanceLock::Holder InstanceLock::probe(const std::string& outboxPath) {
+  const std::string path = outboxPath + ".lock";
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd) {
+    // No lock file: no daemon ever ran on this outbox, so none runs now.
+    if (errno == ENOENT) return {Holder::State::NotRunning, {}};
+    return {};
+  }
+  // A shared lock is refused while the daemon holds its exclusive one. Granted, it is
+  // dropped at once with the descriptor: only a daemon starting in that very microsecond
+  // would be refused (and started again by systemd).
+  if (::flock(fd.get(), LOCK_SH | LOCK_NB) == 0) return {Holder::State::NotRunning, {}};
+  if (errno == EWOULDBLOCK) return {Holder::State::Running, holderPid(fd.get())};
+  return {};
+}
+
 Result<InstanceLock> InstanceLock::acquire(const std::string& outboxPath) {
   if (Status dir = outbox_file::checkDirectory(outboxPath); !dir.ok()) return dir.error();
   const std::string path = outboxPath + ".lock";

@@ -19,6 +19,15 @@ class InstanceLock {
   // outbox. Nothing else is created or changed then.
   static Result<InstanceLock> acquire(const std::string& outboxPath);
 
+  // Whether a daemon holds the outbox now, without taking or changing anything (for
+  // `sckd status`): Unknown when the lock file cannot be opened (a user outside the
+  // daemon's group), and the caller must judge by other means.
+  struct Holder {
+    enum class State { NotRunning, Running, Unknown } state = State::Unknown;
+    std::string pid;  // when Running and the holder wrote it
+  };
+  static Holder probe(const std::string& outboxPath);
+
   InstanceLock(InstanceLock&&) = default;
   InstanceLock& operator=(InstanceLock&&) = default;
   const std::string& outboxPath() const { return outboxPath_; }

@@ -40,3 +40,30 @@ TEST(InstanceLock, ANewDirectoryIsMadeLikeTheOutboxWouldBe) {
 
 }  // namespace
 }  // namespace sckd::testing
+
+namespace sckd::testing {
+namespace {
+
+// `sckd status` asks without taking: running with the pid while held, not running before
+// any daemon ran and after it let go, and its question never keeps a daemon out.
+TEST(InstanceLock, AProbeSaysWhetherADaemonHoldsItWithoutTakingIt) {
+  TempDir dir;
+  const std::string outbox = dir.path() + "/outbox.db";
+  using State = InstanceLock::Holder::State;
+  EXPECT_EQ(InstanceLock::probe(outbox).state, State::NotRunning);
+  std::optional<InstanceLock> held;
+  {
+    Result<InstanceLock> lock = InstanceLock::acquire(outbox);
+    ASSERT_TRUE(lock.ok()) << lock.error().message;
+    held = std::move(*lock);
+  }
+  InstanceLock::Holder holder = InstanceLock::probe(outbox);
+  EXPECT_EQ(holder.state, State::Running);
+  EXPECT_EQ(holder.pid, std::to_string(::getpid()));
+  held.reset();
+  EXPECT_EQ(InstanceLock::probe(outbox).state, State::NotRunning);
+  EXPECT_TRUE(InstanceLock::acquire(outbox).ok()) << "the probe left nothing held";
+}
+
+}  // namespace
+}  // namespace sckd::testing
