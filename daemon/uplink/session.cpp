@@ -145,6 +145,7 @@ void Session::onConnected() {
     log::notice(log::Category::Mqtt, line);
   }
   downSince_.reset();
+  connectedSince_ = clock_.monotonic();
   longOutageReported_ = false;
   lastReason_.clear();
   if (handlers_.connected) handlers_.connected();
@@ -157,6 +158,7 @@ void Session::onDisconnected(const Error& why) {
   // Reported twice for one attempt (a failed connect() that also ran the callback): once.
   if (state_ == State::WaitingToRetry) return;
   if (!downSince_) downSince_ = clock_.monotonic();
+  connectedSince_.reset();
   lastReason_ = why.message;
   if (options_.log) {
     logFailure(wasConnected, why);

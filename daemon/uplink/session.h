@@ -72,6 +72,11 @@ class Session {
   const std::string& endpoint() const { return endpoint_; }  // "host:port"
   // "broker connected", "broker not connected for 5 min (<reason>)", ...
   std::string describe() const;
+  // For the runtime state: since when the broker is connected (the CONNACK), or since
+  // when it is not (the start, or the loss of the last connection), and why not.
+  std::optional<MonoTime> connectedSince() const { return connectedSince_; }
+  std::optional<MonoTime> downSince() const { return downSince_; }
+  const std::string& lastFailure() const { return lastReason_; }
 
  private:
   void attempt();
@@ -103,6 +108,7 @@ class Session {
   // due only a keepalive after the older of the two, so the timer sleeps until then.
   MonoTime lastIn_{};
   MonoTime lastOut_{};
+  std::optional<MonoTime> connectedSince_;
   std::optional<MonoTime> downSince_;  // when the broker was last reachable, if it is not now
   bool longOutageReported_ = false;
   std::string lastReason_;
