@@ -331,8 +331,8 @@ void Sampler::sensorSucceeded(SensorState& state) {
 }
 
 void Sampler::finishTick(const std::shared_ptr<Tick>& tick) {
-  if (tick->readings.empty()) return;
-  commit(std::move(tick->readings));
+  if (!tick->readings.empty()) commit(std::move(tick->readings));
+  if (tickDone_) tickDone_();
 }
 
 void Sampler::commit(std::vector<NewReading> readings) {

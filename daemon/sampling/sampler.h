@@ -48,6 +48,9 @@ class Sampler {
   void start();
   // Called after every successful commit, so the publisher can send at once.
   void setCommittedCallback(std::function<void()> callback) { committed_ = std::move(callback); }
+  // Called when a tick's measurements are all done, whether or not it stored anything (a
+  // tick where every sensor failed commits nothing, yet changed what status shows).
+  void setTickDoneCallback(std::function<void()> callback) { tickDone_ = std::move(callback); }
   // Called once per reading of a sensor, kept or failed, before its tick commits.
   void setReportCallback(std::function<void(const SensorReport&)> callback) {
     report_ = std::move(callback);
@@ -100,6 +103,7 @@ class Sampler {
   Timers::Id tickTimer_ = 0;
   std::function<void()> committed_;
   std::function<void(const SensorReport&)> report_;
+  std::function<void()> tickDone_;
   bool clockWasUnsynced_ = false;
   // Readings of this boot may wait in the outbox for a stamp (a previous run of this boot
   // may have left some too, so it starts true when sync is required).
