@@ -1,6 +1,7 @@
 #include "daemon/daemon.h"
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -13,13 +14,6 @@
 
 namespace sckd {
 namespace {
-
-std::string ageText(std::int64_t seconds) {
-  if (seconds < 120) return std::to_string(seconds) + " s";
-  if (seconds < 7200) return std::to_string(seconds / 60) + " min";
-  if (seconds < 172800) return std::to_string(seconds / 3600) + " h";
-  return std::to_string(seconds / 86400) + " days";
-}
 
 // One journal entry per config problem, each with its own file:line:column.
 void logEachLine(std::string_view text) {
@@ -76,6 +70,9 @@ int Daemon::start(Config config) {
                   " readings queued), broker " + config_.platform.host + ":" +
                   std::to_string(config_.platform.port) + (config_.platform.tls ? " (TLS)" : "") +
                   ", device token " + log::maskSecret(config_.platform.token));
+  runtime_ =
+      std::make_unique<RuntimeState>(outbox_->path(), ::getpid(), toUnixSeconds(clock_.wall()));
+  openRuntimeFile();
   pipeline_ = startPipeline(config_);
 
   loop_->onSignal(SIGTERM, [this] { shutdown(); });
@@ -83,7 +80,7 @@ int Daemon::start(Config config) {
   loop_->onSignal(SIGHUP, [this] { reload(); });
   if (auto interval = notify::watchdogInterval()) armWatchdog(*interval);
   notify::ready();
-  updateStatus();
+  updateStatus(/*writeFile=*/true);
   checkOutboxInBackground();
 
   Status ran = loop_->run();
@@ -145,6 +142,8 @@ std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config,
     previous.erase(same);
   }
   previous.clear();
+  runtime_->setSensors(config.sensors);
+  runtime_->setOutboxPath(outbox_->path());
   std::vector<Sampler::Sensor> sensors;
   for (std::size_t i = 0; i < config.sensors.size(); ++i) {
     if (kept[i]) {
@@ -156,6 +155,7 @@ std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config,
     if (!sensor.ok()) {
       // One broken sensor must not silence the others: it is left out and said loudly.
       log::error(log::Category::Driver, sensor.error().message + "; this sensor is not read");
+      runtime_->notStarted(config.sensors[i], sensor.error(), toUnixSeconds(clock_.wall()));
       continue;
     }
     sensors.push_back(std::move(*sensor));
@@ -163,13 +163,22 @@ std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config,
   pipeline->sampler = std::make_unique<Sampler>(*timers_, clock_, *outbox_,
                                                 config.clock.requireSync, std::move(sensors));
   Delivery* delivery = pipeline->delivery.get();
-  pipeline->sampler->setCommittedCallback([this, delivery] {
-    delivery->kick();
-    updateStatus();  // each tick; no timer of its own wakes an idle Pi for the status line
-  });
+  pipeline->sampler->setCommittedCallback([delivery] { delivery->kick(); });
+  pipeline->sampler->setReportCallback([this](const SensorReport& r) { onSensorReport(r); });
+  // Each tick; no timer of its own wakes an idle Pi for the status.
+  pipeline->sampler->setTickDoneCallback([this] { updateStatus(/*writeFile=*/true); });
   pipeline->delivery->start();
   pipeline->sampler->start();
   return pipeline;
+}
+
+void Daemon::openRuntimeFile() {
+  runtimeFile_.reset();  // the file of the previous outbox goes with it
+  if (Result<RuntimeStateFile> file = RuntimeStateFile::create(outbox_->path()); file.ok()) {
+    runtimeFile_.emplace(std::move(*file));
+  } else {
+    log::notice(log::Category::Loop, file.error().message);
+  }
 }
 
 void Daemon::checkOutboxInBackground() {
@@ -211,7 +220,7 @@ void Daemon::onOutboxChecked(const Result<std::string>& verdict) {
     return;
   }
   pipeline_ = startPipeline(config_);
-  updateStatus();
+  updateStatus(/*writeFile=*/true);
 }
 
 void Daemon::reload() {
@@ -236,6 +245,8 @@ void Daemon::reload() {
                  opened.error().message + "; keeping the previous outbox " + previous->path());
       outbox_ = std::move(previous);
       fresh->outbox = config_.outbox;
+    } else if (outbox_->path() != previous->path()) {
+      openRuntimeFile();
     }
   }
   config_ = std::move(*fresh);
@@ -244,7 +255,7 @@ void Daemon::reload() {
   log::notice(log::Category::Config,
               "configuration reloaded: " + std::to_string(config_.sensors.size()) + " sensors");
   notify::ready();
-  updateStatus();
+  updateStatus(/*writeFile=*/true);
 }
 
 void Daemon::shutdown() {
@@ -253,25 +264,48 @@ void Daemon::shutdown() {
   loop_->stop();
 }
 
-void Daemon::updateStatus() {
-  if (!pipeline_ || !outbox_) return;
-  Sampler::Health health = pipeline_->sampler->health();
-  std::string text = std::to_string(health.ok) + " sensors ok";
-  if (health.failing > 0) text += ", " + std::to_string(health.failing) + " failing";
-  text += "; " + std::to_string(outbox_->queuedCount()) + " readings queued";
+void Daemon::onSensorReport(const SensorReport& report) {
+  runtime_->record(report);
+}
+
+void Daemon::updateStatus(bool writeFile) {
+  if (!pipeline_ || !outbox_ || !runtime_) return;
+  const std::int64_t now = toUnixSeconds(clock_.wall());
+  const MonoTime monoNow = clock_.monotonic();
+  auto toUnix = [&](MonoTime t) {
+    return now - std::chrono::duration_cast<Seconds>(monoNow - t).count();
+  };
   if (auto delivered = pipeline_->publisher->lastDelivery()) {
     lastDeliveryAt_ = toUnixSeconds(*delivered);
   }
-  if (lastDeliveryAt_) {
-    std::int64_t age = std::max<std::int64_t>(0, toUnixSeconds(clock_.wall()) - *lastDeliveryAt_);
-    text += "; last delivery " + ageText(age) + " ago";
-  } else {
-    text += "; nothing delivered yet";
+  runtime_->setQueue(outbox_->queuedCount(), lastDeliveryAt_);
+  const Session& session = pipeline_->delivery->session();
+  BrokerState broker;
+  broker.endpoint = session.endpoint();
+  broker.connected = session.state() == Session::State::Connected;
+  if (auto since = broker.connected ? session.connectedSince() : session.downSince())
+    broker.since = toUnix(*since);
+  broker.lastError = session.lastFailure();
+  runtime_->setBroker(std::move(broker));
+  // The broker came or went: worth a write of its own, so status never shows it a whole
+  // interval late. A PUBACK alone is not.
+  if (std::exchange(brokerWasConnected_, runtime_->snapshot().broker.connected) !=
+      runtime_->snapshot().broker.connected) {
+    writeFile = true;
   }
-  text += "; " + pipeline_->delivery->session().describe();
+
+  const std::string text = runtime_->statusLine(now);
   if (text != lastStatus_) {
     notify::status(text);
     lastStatus_ = text;
+  }
+  if (writeFile && runtimeFile_) {
+    if (Status written = runtimeFile_->write(runtime_->toJson(now)); !written.ok()) {
+      if (!runtimeWriteFailing_) log::warning(log::Category::Loop, written.error().message);
+      runtimeWriteFailing_ = true;
+    } else {
+      runtimeWriteFailing_ = false;
+    }
   }
 }
 

@@ -15,6 +15,8 @@
 #include "daemon/base/timers.h"
 #include "daemon/outbox/instance_lock.h"
 #include "daemon/outbox/outbox.h"
+#include "daemon/runtime_state.h"
+#include "daemon/runtime_state_file.h"
 #include "daemon/sampling/hardware.h"
 #include "daemon/sampling/sampler.h"
 #include "daemon/uplink/delivery.h"
@@ -55,10 +57,18 @@ class Daemon {
   // The full check of the outbox file (every page), run after start on a thread so that
   // READY=1 does not wait for it; a file found bad is moved aside and a fresh one used.
   void checkOutboxInBackground();
+  // The runtime state file named after the outbox now open (at start, and when a reload
+  // moves the outbox).
+  void openRuntimeFile();
   void onOutboxChecked(const Result<std::string>& verdict);
   void reload();
   void shutdown();
-  void updateStatus();
+  // A sensor's reading, as stored or failed: into the runtime state.
+  void onSensorReport(const SensorReport& report);
+  // Refreshes the runtime state's queue and broker, sends STATUS= if it changed and, with
+  // `writeFile`, replaces the runtime state file (once per tick, and when the broker
+  // connects or goes: never per PUBACK).
+  void updateStatus(bool writeFile = false);
   void armWatchdog(Millis interval);
 
   std::string configPath_;
@@ -75,6 +85,10 @@ class Daemon {
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<OffLoopCall> outboxCheck_;
   std::optional<std::int64_t> lastDeliveryAt_;  // Unix seconds, from the outbox at start
+  std::unique_ptr<RuntimeState> runtime_;
+  std::optional<RuntimeStateFile> runtimeFile_;  // none: status shows the outbox only
+  bool brokerWasConnected_ = false;
+  bool runtimeWriteFailing_ = false;  // said once, not every tick
   std::string lastStatus_;
   int exitCode_ = kExitOk;
 };

@@ -73,6 +73,7 @@ class Notify : public IntegrationTest {};
 TEST_F(Notify, ReadyStatusWatchdogReloadAndStopping) {
   ASSERT_NO_FATAL_FAILURE(startBroker());
   config_.sensors.push_back({.id = 55, .name = "counter"});
+  config_.sensors.push_back({.id = 56, .name = "broken", .extraLines = "    fail_every: 1\n"});
   ASSERT_NO_FATAL_FAILURE(writeConfig());
   NotifySocket notify(dir_.file("notify.sock"));
   ASSERT_TRUE(notify.bound());
@@ -89,10 +90,15 @@ TEST_F(Notify, ReadyStatusWatchdogReloadAndStopping) {
   EXPECT_EQ(notify.messages().front(), "READY=1") << "readiness comes first, once the loop runs";
   EXPECT_GE(notify.count("WATCHDOG=1"), 8u) << "a keep-alive every half of WatchdogSec (0.5 s)";
   const std::string status = notify.lastStatus();
-  EXPECT_NE(status.find("1 sensors ok"), std::string::npos) << status;
-  EXPECT_NE(status.find("readings queued"), std::string::npos) << status;
-  EXPECT_NE(status.find("last delivery"), std::string::npos) << status;
-  EXPECT_NE(status.find("broker connected"), std::string::npos) << status;
+  // What `systemctl status` shows: the failing sensor named with its error, the queue, the
+  // last delivery and the broker, on one line.
+  EXPECT_EQ(status.rfind("1 sensor ok, 1 failing (broken: read: simulated failure (fail_every: "
+                         "1)); ",
+                         0),
+            0u)
+      << status;
+  EXPECT_NE(status.find(" queued; delivered "), std::string::npos) << status;
+  EXPECT_NE(status.find(" s ago; broker connected"), std::string::npos) << status;
 
   sckd->kill(SIGHUP);
   notify.collectFor(1000ms);
