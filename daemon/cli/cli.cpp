@@ -20,7 +20,7 @@ namespace {
 constexpr std::string_view kUsage =
     "usage: sckd [run] [--config PATH] [--verbose]\n"
     "       sckd check [--config PATH] [--offline] [--config-only]\n"
-    "       sckd status [--config PATH] [--json]\n"
+    "       sckd status [--config PATH] [--json] [--ascii]\n"
     "       sckd tail [--config PATH] [--token TOKEN | --all] [--share GROUP] [--json]\n"
     "       sckd scan [--bus N] | sckd scan --gpio\n"
     "       sckd --version | --help | COMMAND --help\n";
@@ -33,7 +33,7 @@ constexpr std::string_view kHelp =
     "  run      the daemon (the default; what systemd starts); logs to stderr\n"
     "  check    validate the config, take one reading from each sensor, check the outbox\n"
     "           and the broker; publishes nothing\n"
-    "  status   what is queued in the outbox and when it last delivered\n"
+    "  status   each sensor's last values, the queue, deliveries and the broker\n"
     "  tail     print the readings the platform's broker receives for this device\n"
     "  scan     list the addresses that answer on the I2C buses and the chips they may be,\n"
     "           the 1-wire probes, IIO devices and serial ports; --gpio: the GPIO lines\n"
@@ -126,7 +126,7 @@ int checkCommandFromCli(const Parsed& parsed, const Hardware& hardware) {
 }
 
 int statusCommandFromCli(const Parsed& parsed, const Hardware&) {
-  return statusCommand({configFrom(parsed), has(parsed, "--json")});
+  return statusCommand({configFrom(parsed), has(parsed, "--json"), has(parsed, "--ascii")});
 }
 
 int tailCommandFromCli(const Parsed& parsed, const Hardware&) {
@@ -178,11 +178,13 @@ const std::map<std::string_view, Spec>& commandSpecs() {
         "  exit: 0 all good, 1 config invalid, 3 a sensor, the outbox or the broker failed\n",
         checkCommandFromCli}},
       {"status",
-       {{"--json"},
+       {{"--json", "--ascii"},
         {"--config"},
-        "sckd status [--config PATH] [--json]\n"
-        "  Reads the outbox (read-only; safe while the daemon runs): readings queued,\n"
-        "  oldest and newest queued, delivered, last delivery, database size.\n"
+        "sckd status [--config PATH] [--json] [--ascii]\n"
+        "  Whether the daemon runs; each sensor's last values with their age and a\n"
+        "  sparkline of the last hour, failing sensors first with their last error; the\n"
+        "  broker; readings queued, delivered and dropped (the outbox is read read-only,\n"
+        "  safe while the daemon runs). --ascii: no UTF-8 characters. --json: for scripts.\n"
         "  exit: 0, or 1 when the outbox cannot be read\n",
         statusCommandFromCli}},
       {"tail",

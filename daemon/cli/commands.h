@@ -27,6 +27,7 @@ int checkCommand(const CheckOptions& options, const Hardware& hardware);
 struct StatusOptions {
   std::string configPath;
   bool json = false;
+  bool ascii = false;  // no UTF-8 units or sparklines, whatever the terminal says
 };
 int statusCommand(const StatusOptions& options);
 

@@ -1,42 +1,74 @@
-// `sckd status`: what the outbox holds, read without touching it.
+// `sckd status`: the outbox, read without touching it, beside the running daemon's
+// runtime state (daemon/runtime_state.h), gathered here and printed by status_report.
+#include <langinfo.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <clocale>
 #include <cstdio>
-#include <nlohmann/json.hpp>
+#include <cstring>
 #include <string>
 
 #include "config/config.h"
 #include "daemon/base/clock.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/config_file.h"
+#include "daemon/cli/status_report.h"
+#include "daemon/outbox/instance_lock.h"
 #include "daemon/outbox/outbox.h"
-#include "daemon/uplink/payload.h"
+#include "daemon/runtime_state_file.h"
 
 namespace sckd {
 namespace {
 
-std::string humanSize(std::uint64_t bytes) {
-  char text[32];
-  if (bytes < 10'000)
-    std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
-  else if (bytes < 10'000'000)
-    std::snprintf(text, sizeof text, "%.1f kB", bytes / 1e3);
-  else
-    std::snprintf(text, sizeof text, "%.1f MB", bytes / 1e6);
-  return text;
+bool terminalIsUtf8() {
+  std::setlocale(LC_CTYPE, "");
+  const char* codeset = nl_langinfo(CODESET);
+  return codeset && (std::strcmp(codeset, "UTF-8") == 0 || std::strcmp(codeset, "utf8") == 0);
 }
 
-std::string when(std::optional<std::int64_t> t, std::int64_t now) {
-  if (!t) return "never";
-  std::int64_t age = now - *t;
-  std::string ago = age < 120      ? std::to_string(age) + " s ago"
-                    : age < 7200   ? std::to_string(age / 60) + " min ago"
-                    : age < 172800 ? std::to_string(age / 3600) + " h ago"
-                                   : std::to_string(age / 86400) + " days ago";
-  if (age < 0) ago = "in the future";
-  return formatRecordedAt(*t) + " (" + ago + ")";
+bool processAlive(std::int64_t pid) {
+  // EPERM: it exists, as another user (the sckd user, seen from a plain user's shell).
+  return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
 }
 
-nlohmann::json timeOrNull(std::optional<std::int64_t> t) {
-  return t ? nlohmann::json(formatRecordedAt(*t)) : nlohmann::json(nullptr);
+// Whether a daemon holds the outbox and, if so, its runtime state.
+void findDaemon(StatusFacts& facts) {
+  const InstanceLock::Holder holder = InstanceLock::probe(facts.outboxPath);
+  Result<RuntimeStateText> text = readRuntimeState(facts.outboxPath);
+  std::optional<RuntimeSnapshot> state;
+  if (text.ok()) {
+    Result<RuntimeSnapshot> parsed = runtimeSnapshotFromJson(text->text);
+    if (!parsed.ok()) {
+      facts.stateProblem = text->path + ": " + parsed.error().message;
+    } else if (parsed->outboxPath != facts.outboxPath) {
+      facts.stateProblem = text->path + " is about another outbox (" + parsed->outboxPath + ")";
+    } else {
+      state = std::move(*parsed);
+    }
+  } else {
+    facts.stateProblem = text.error().code == ErrorCode::Absent
+                             ? "the daemon writes none (see its log)"
+                             : text.error().message;
+  }
+  switch (holder.state) {
+    case InstanceLock::Holder::State::Running:
+      facts.daemonRunning = true;
+      facts.daemonPid = holder.pid;
+      break;
+    case InstanceLock::Holder::State::NotRunning:
+      // A state file left by a daemon killed with -9 describes a daemon that is gone.
+      facts.daemonRunning = false;
+      state.reset();
+      break;
+    case InstanceLock::Holder::State::Unknown:
+      // The lock file is not ours to open: judge by the state file's process.
+      facts.daemonRunning = state && processAlive(state->pid);
+      if (!facts.daemonRunning) state.reset();
+      break;
+  }
+  facts.state = std::move(state);
 }
 
 }  // namespace
@@ -48,43 +80,26 @@ int statusCommand(const StatusOptions& options) {
                  config.error().message.c_str());
     return 1;
   }
-  const std::string& path = config->outbox.path;
-  Result<OutboxStats> stats = Outbox::readStats(path);
+  StatusFacts facts;
+  facts.outboxPath = config->outbox.path;
+  for (const SensorConfig& sensor : config->sensors) facts.configuredSensors.push_back(sensor.name);
+  facts.now = toUnixSeconds(SystemClock().wall());
+  findDaemon(facts);
+  Result<OutboxStats> stats = Outbox::readStats(facts.outboxPath);
+  if (stats.ok()) {
+    facts.outbox = *stats;
+  } else {
+    facts.outboxProblem = stats.error().message;
+  }
+  if (options.json) {
+    std::printf("%s\n", statusJson(facts).c_str());
+  } else {
+    const bool ascii = options.ascii || !terminalIsUtf8();
+    std::fputs(statusText(facts, ascii).c_str(), stdout);
+  }
   if (!stats.ok()) {
     std::fprintf(stderr, "sckd status: %s\n", stats.error().message.c_str());
     return 1;
-  }
-  const std::int64_t now = toUnixSeconds(SystemClock().wall());
-  if (options.json) {
-    nlohmann::json out = {
-        {"outbox", path},
-        {"size_bytes", stats->sizeBytes},
-        {"queued", stats->queued},
-        {"oldest_queued", timeOrNull(stats->oldestRecordedAt)},
-        {"newest_queued", timeOrNull(stats->newestRecordedAt)},
-        {"delivered", stats->delivered},
-        {"last_delivery", timeOrNull(stats->lastDeliveryAt)},
-        {"dropped", stats->dropped},
-        {"waiting_for_clock", stats->unstamped},
-    };
-    std::printf("%s\n", out.dump().c_str());
-    return 0;
-  }
-  std::printf("outbox      %s (%s)\n", path.c_str(), humanSize(stats->sizeBytes).c_str());
-  std::printf("queued      %llu readings\n", static_cast<unsigned long long>(stats->queued));
-  if (stats->queued > 0) {
-    std::printf("  oldest    %s\n", when(stats->oldestRecordedAt, now).c_str());
-    std::printf("  newest    %s\n", when(stats->newestRecordedAt, now).c_str());
-  }
-  std::printf("delivered   %llu readings\n", static_cast<unsigned long long>(stats->delivered));
-  std::printf("  last      %s\n", when(stats->lastDeliveryAt, now).c_str());
-  if (stats->unstamped > 0) {
-    std::printf("waiting     %llu readings for the clock to sync, then they are queued\n",
-                static_cast<unsigned long long>(stats->unstamped));
-  }
-  if (stats->dropped > 0) {
-    std::printf("dropped     %llu readings (outbox.max_size reached, or the clock never synced)\n",
-                static_cast<unsigned long long>(stats->dropped));
   }
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -197,6 +198,80 @@ TEST_F(Cli, StatusReadsTheOutbox) {
   Outcome human = run({"status", "--config", configPath()});
   EXPECT_EQ(human.exitCode, 0);
   EXPECT_NE(human.out.find("delivered"), std::string::npos) << human.out;
+}
+
+// What a user reads at a glance while the daemon runs: each sensor with its values, the
+// failing one first with its error, the broker; and, once the daemon is gone (stopped, or
+// killed and its state file left behind), that it is not running.
+TEST_F(Cli, StatusShowsEachSensorTheFailingOneFirstAndWhetherTheDaemonRuns) {
+  ASSERT_NO_FATAL_FAILURE(startBroker());
+  config_.outboxPath = dir_.file("outbox.db");
+  config_.port = broker_->port();
+  config_.sensors = {{.id = 55, .name = "counter"},
+                     {.id = 56, .name = "broken", .extraLines = "    fail_every: 1\n"}};
+  writeConfig();
+  auto sckd = startSckd();
+  ASSERT_NE(sckd, nullptr);
+  ASSERT_TRUE(waitForReadings({55}, 3, 10s)) << allLogs();
+
+  Outcome human = run({"status", "--config", configPath()}, {"LC_ALL=C.UTF-8"});
+  EXPECT_EQ(human.exitCode, 0) << human.err;
+  const std::string& t = human.out;
+  EXPECT_EQ(t.rfind("daemon      running (pid " + std::to_string(sckd->pid()), 0), 0u) << t;
+  EXPECT_NE(t.find("broker      connected to 127.0.0.1:" + std::to_string(broker_->port())),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("sensors     1 ok, 1 failing"), std::string::npos) << t;
+  const auto broken = t.find("✗ broken (sim), every 1 s");
+  const auto counter = t.find("counter (sim), every 1 s");
+  ASSERT_NE(broken, std::string::npos) << t;
+  ASSERT_NE(counter, std::string::npos) << t;
+  EXPECT_LT(broken, counter) << "failing sensors first:\n" << t;
+  EXPECT_NE(t.find("FAILING: "), std::string::npos) << t;
+  EXPECT_NE(t.find("read: simulated failure (fail_every: 1)"), std::string::npos) << t;
+  EXPECT_NE(t.find("      value         17"), std::string::npos) << "the counter's value:\n" << t;
+  EXPECT_NE(t.find(" s ago"), std::string::npos) << t;
+  EXPECT_NE(t.find("▄"), std::string::npos) << "a steady sparkline:\n" << t;
+
+  Outcome ascii = run({"status", "--ascii", "--config", configPath()}, {"LC_ALL=C.UTF-8"});
+  EXPECT_EQ(ascii.exitCode, 0);
+  for (unsigned char c : ascii.out) ASSERT_LT(c, 128) << ascii.out;
+  EXPECT_NE(ascii.out.find("! broken (sim)"), std::string::npos) << ascii.out;
+  Outcome plain = run({"status", "--config", configPath()}, {"LC_ALL=C"});
+  for (unsigned char c : plain.out) ASSERT_LT(c, 128) << "not a UTF-8 terminal:\n" << plain.out;
+
+  Outcome json = run({"status", "--json", "--config", configPath()});
+  EXPECT_EQ(json.exitCode, 0);
+  auto doc = nlohmann::json::parse(json.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << json.out;
+  EXPECT_EQ(doc["daemon"]["running"], true);
+  EXPECT_EQ(doc["daemon"]["pid"], sckd->pid());
+  EXPECT_EQ(doc["broker"]["connected"], true);
+  ASSERT_EQ(doc["sensors"].size(), 2u) << json.out;
+  EXPECT_EQ(doc["sensors"][0]["name"], "broken");
+  EXPECT_EQ(doc["sensors"][0]["failing"], true);
+  EXPECT_GE(doc["sensors"][0]["failures"].get<int>(), 3);
+  EXPECT_EQ(doc["sensors"][0]["last_error"], "read: simulated failure (fail_every: 1)");
+  const auto& value = doc["sensors"][1]["quantities"][0];
+  EXPECT_EQ(value["id"], 55);
+  // The counter's value is its own recorded_at: the one shown is the one stored.
+  ASSERT_TRUE(value["value"].is_number()) << json.out;
+  const std::time_t stamp = value["value"].get<std::int64_t>();
+  char iso[32];
+  std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&stamp));
+  EXPECT_EQ(value["recorded_at"], iso);
+  EXPECT_LE(value["age_s"].get<int>(), 2);
+
+  // kill -9 leaves the state file behind: the lock, gone with the process, says the truth.
+  sckd->kill(SIGKILL);
+  ASSERT_TRUE(sckd->waitExit(5s).has_value());
+  Outcome killed = run({"status", "--config", configPath()});
+  EXPECT_EQ(killed.exitCode, 0) << killed.err;
+  EXPECT_EQ(killed.out.rfind("daemon      NOT RUNNING", 0), 0u) << killed.out;
+  EXPECT_NE(killed.out.find("2 sensors configured"), std::string::npos) << killed.out;
+  Outcome killedJson = run({"status", "--json", "--config", configPath()});
+  EXPECT_EQ(nlohmann::json::parse(killedJson.out, nullptr, false)["daemon"]["running"], false)
+      << killedJson.out;
 }
 
 TEST_F(Cli, SckdConfigEnvironmentVariableIsTheDefaultConfig) {
