@@ -90,6 +90,10 @@ const CatalogEntry* findCatalogEntry(int id) {
   return &*it;
 }
 
+std::span<const CatalogEntry> catalogEntries() {
+  return kCatalog;
+}
+
 bool catalogIsSorted() {
   return std::is_sorted(kCatalog.begin(), kCatalog.end(),
                         [](const CatalogEntry& a, const CatalogEntry& b) { return a.id < b.id; });

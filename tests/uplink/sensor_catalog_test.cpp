@@ -27,6 +27,18 @@ TEST(SensorCatalog, KnowsThePlatformIdsFromPlatformMd) {
   EXPECT_EQ(findCatalogEntry(202)->unit, "um");
 }
 
+// The listing `sckd ids` prints is the table itself: every entry once, each findable.
+TEST(SensorCatalog, ListsEveryEntryOnceInIdOrder) {
+  std::span<const CatalogEntry> all = catalogEntries();
+  ASSERT_GT(all.size(), 60u);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (i > 0) {
+      EXPECT_LT(all[i - 1].id, all[i].id) << all[i].id;
+    }
+    EXPECT_EQ(findCatalogEntry(all[i].id), &all[i]) << all[i].id;
+  }
+}
+
 TEST(SensorCatalog, UnknownIdIsNull) {
   EXPECT_EQ(findCatalogEntry(0), nullptr);
   EXPECT_EQ(findCatalogEntry(57), nullptr);
