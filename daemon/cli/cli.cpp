@@ -23,6 +23,7 @@ constexpr std::string_view kUsage =
     "       sckd status [--config PATH] [--json] [--ascii]\n"
     "       sckd tail [--config PATH] [--token TOKEN | --all] [--share GROUP] [--json]\n"
     "       sckd scan [--bus N] | sckd scan --gpio\n"
+    "       sckd ids [--config PATH] [--json]\n"
     "       sckd --version | --help | COMMAND --help\n";
 
 constexpr std::string_view kHelp =
@@ -37,6 +38,8 @@ constexpr std::string_view kHelp =
     "  tail     print the readings the platform's broker receives for this device\n"
     "  scan     list the addresses that answer on the I2C buses and the chips they may be,\n"
     "           the 1-wire probes, IIO devices and serial ports; --gpio: the GPIO lines\n"
+    "  ids      the platform sensor ids sckd knows, which drivers use each by default, and\n"
+    "           the ids the config publishes: pick an unused one for a new sensor\n"
     "\n"
     "options:\n"
     "  --config PATH   the config file (default /etc/sckd.yaml, or $SCKD_CONFIG)\n"
@@ -157,6 +160,10 @@ int scanCommandFromCli(const Parsed& parsed, const Hardware& hardware) {
   return scanCommand(scan);
 }
 
+int idsCommandFromCli(const Parsed& parsed, const Hardware&) {
+  return idsCommand({configFrom(parsed), has(parsed, "--json")});
+}
+
 // One command's accepted options: flags, and options taking a value.
 const std::map<std::string_view, Spec>& commandSpecs() {
   static const std::map<std::string_view, Spec> specs = {
@@ -210,6 +217,18 @@ const std::map<std::string_view, Spec>& commandSpecs() {
         "  exit: 0, or 1 when no I2C bus can be opened and no 1-wire probe or IIO device\n"
         "  is there (--gpio: no GPIO chip)\n",
         scanCommandFromCli}},
+      {"ids",
+       {{"--json"},
+        {"--config"},
+        "sckd ids [--config PATH] [--json]\n"
+        "  Lists the platform sensor ids sckd knows: what each measures, its unit, the\n"
+        "  drivers that publish under it unless the config says otherwise, and which of\n"
+        "  the config's sensors use it; then every id the config publishes, and whether it\n"
+        "  is the driver's default, a borrowed generic id or set in the config. A config\n"
+        "  that cannot be read is reported on stderr; the known ids are still listed.\n"
+        "  --json: one object with the arrays \"known\" and \"config\".\n"
+        "  exit: 0 (also when the config cannot be read)\n",
+        idsCommandFromCli}},
   };
   return specs;
 }

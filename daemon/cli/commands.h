@@ -40,6 +40,13 @@ struct TailOptions {
 };
 int tailCommand(const TailOptions& options);
 
+// `sckd ids` (daemon/cli/ids.h builds what it prints).
+struct IdsOptions {
+  std::string configPath;
+  bool json = false;
+};
+int idsCommand(const IdsOptions& options);
+
 class I2cBus;
 struct ScanOptions {
   std::optional<int> bus;          // /dev/i2c-N; default: every bus that exists

@@ -285,6 +285,96 @@ TEST_F(Cli, SckdConfigEnvironmentVariableIsTheDefaultConfig) {
   EXPECT_NE(bare.err.find("missing.yaml"), std::string::npos) << bare.err;
 }
 
+// `sckd ids`: the ids sckd knows with the drivers that use them, and the ids this config
+// publishes with where each comes from, as a user picking an id for a new sensor reads them.
+TEST_F(Cli, IdsListsTheKnownIdsAndTheOnesTheConfigPublishes) {
+  const std::string path = dir_.file("two.yaml");
+  std::ofstream(path) << "platform:\n  token: \"abc123\"\n"
+                         "outbox:\n  path: "
+                      << dir_.file("outbox.db")
+                      << "\nsensors:\n"
+                         "  - name: balcony\n    driver: sht31\n    address: 0x45\n"
+                         "    ids: {temperature: 79}\n"
+                         "  - name: rain-gauge\n    driver: sim\n    id: 9999\n";
+  Outcome text = run({"ids", "--config", path});
+  EXPECT_EQ(text.exitCode, 0) << text.err;
+  EXPECT_EQ(text.err, "") << "a readable config: nothing on stderr";
+  for (const char* words :
+       {"SHT31 temperature", "sht31 temperature", "ads1015, ads1115 a0 at 0x48",
+        "Published by " /* the path follows */, "balcony  ", "rain-gauge", "9999",
+        "external SHT31 temperature", "config (driver default 55)", "? not in sckd's list",
+        "balcony temperature" /* id 79 marked as in use */}) {
+    EXPECT_NE(text.out.find(words), std::string::npos) << words << " in:\n" << text.out;
+  }
+  EXPECT_NE(text.out.find("Published by " + path + ":"), std::string::npos) << text.out;
+
+  Outcome json = run({"ids", "--json", "--config=" + path});
+  EXPECT_EQ(json.exitCode, 0) << json.err;
+  auto doc = nlohmann::json::parse(json.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << json.out;
+  ASSERT_TRUE(doc["known"].is_array());
+  ASSERT_TRUE(doc["config"].is_array());
+  ASSERT_EQ(doc["config"].size(), 3u) << json.out;  // balcony's two quantities, the gauge's one
+  EXPECT_EQ(doc["config"][0]["sensor"], "balcony");
+  EXPECT_EQ(doc["config"][0]["id"], 79);
+  EXPECT_EQ(doc["config"][0]["origin"], "override");
+  EXPECT_EQ(doc["config"][1]["id"], 56);
+  EXPECT_EQ(doc["config"][1]["origin"], "default");
+  EXPECT_EQ(doc["config"][2]["sensor"], "rain-gauge");
+  EXPECT_EQ(doc["config"][2]["known"], false);
+  EXPECT_TRUE(doc["config_error"].is_null());
+  bool saw79 = false;
+  for (const auto& k : doc["known"]) {
+    if (k["id"] != 79) continue;
+    saw79 = true;
+    ASSERT_EQ(k["in_use_by"].size(), 1u) << k.dump();
+    EXPECT_EQ(k["in_use_by"][0]["sensor"], "balcony");
+  }
+  EXPECT_TRUE(saw79) << json.out;
+
+  // SCKD_CONFIG is the default here too.
+  Outcome viaEnv = run({"ids"}, {"SCKD_CONFIG=" + path});
+  EXPECT_EQ(viaEnv.exitCode, 0);
+  EXPECT_NE(viaEnv.out.find("rain-gauge"), std::string::npos) << viaEnv.out;
+}
+
+// Choosing ids comes before writing a config: without one the known ids are still listed,
+// stderr says why the config's are not, and the exit stays 0.
+TEST_F(Cli, IdsWithoutAReadableConfigStillListsTheKnownIds) {
+  const std::string missing = dir_.file("missing.yaml");
+  Outcome text = run({"ids", "--config", missing});
+  EXPECT_EQ(text.exitCode, 0) << text.err;
+  EXPECT_NE(text.out.find("SHT31 temperature"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("sht31 temperature"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("Published by"), std::string::npos) << text.out;
+  EXPECT_NE(text.err.find("sckd ids: cannot read the config"), std::string::npos) << text.err;
+  EXPECT_NE(text.err.find(missing), std::string::npos) << text.err;
+  EXPECT_EQ(std::count(text.err.begin(), text.err.end(), '\n'), 1) << "one line: " << text.err;
+
+  Outcome json = run({"ids", "--json", "--config", missing});
+  EXPECT_EQ(json.exitCode, 0);
+  auto doc = nlohmann::json::parse(json.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << json.out;
+  EXPECT_GT(doc["known"].size(), 60u);
+  EXPECT_TRUE(doc["config"].empty());
+  ASSERT_TRUE(doc["config_error"].is_string()) << json.out;
+  EXPECT_NE(doc["config_error"].get<std::string>().find(missing), std::string::npos);
+}
+
+TEST_F(Cli, IdsHasHelpAndRefusesUnknownOptions) {
+  Outcome bogus = run({"ids", "--bogus"});
+  EXPECT_EQ(bogus.exitCode, 64);
+  EXPECT_NE(bogus.err.find("unknown option '--bogus'"), std::string::npos) << bogus.err;
+  EXPECT_NE(bogus.err.find("usage: sckd"), std::string::npos) << bogus.err;
+  EXPECT_TRUE(bogus.out.empty()) << bogus.out;
+  Outcome help = run({"ids", "--help"});
+  EXPECT_EQ(help.exitCode, 0);
+  EXPECT_NE(help.out.find("sckd ids [--config PATH] [--json]"), std::string::npos) << help.out;
+  Outcome all = run({"--help"});
+  EXPECT_NE(all.out.find("sckd ids [--config PATH] [--json]"), std::string::npos) << all.out;
+  EXPECT_NE(all.out.find("  ids "), std::string::npos) << all.out;
+}
+
 // /etc/sckd.yaml is 0640 root:sckd: a user outside group sckd is told what to do, not
 // that the config is invalid.
 TEST_F(Cli, AUserWhoCannotReadTheConfigIsToldToUseSudo) {
