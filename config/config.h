@@ -49,9 +49,15 @@ struct OutboxConfig {
   std::uint64_t maxSize = 256'000'000;  // bytes, database and WAL together
 };
 
-// A driver-specific option after validation against the driver's OptionSpec.
-using OptionValue = std::variant<std::int64_t, double, std::string, bool>;
-using DriverOptions = std::map<std::string, OptionValue, std::less<>>;
+// How the samples of one interval become the one reading stored (`reduce:`).
+enum class Reduce { Mean, Median, Max };
+
+// `calibrate:` of one quantity: stored = raw * scale + offset.
+struct Calibration {
+  double scale = 1;   // > 0, finite
+  double offset = 0;  // finite
+  bool operator==(const Calibration&) const = default;
+};
 
 struct SensorConfig {
   std::string name;            // unique; default <driver>-<bus>-<address> or <driver>-<index>
@@ -62,7 +68,12 @@ struct SensorConfig {
   // quantity name -> platform sensor id, defaults already filled in from the driver.
   std::map<std::string, int, std::less<>> ids;
   DriverOptions options;  // every option of the driver's spec that was set or has a default
-  SourcePos pos;          // the sensor's entry in the file
+  // Readings spread evenly over each interval and stored as one, their `reduce`; 1: none.
+  int samples = 1;
+  Reduce reduce = Reduce::Mean;
+  // quantity name -> its calibration; quantities not listed are stored as measured.
+  std::map<std::string, Calibration, std::less<>> calibrate;
+  SourcePos pos;  // the sensor's entry in the file
 };
 
 struct Config {
@@ -93,7 +104,11 @@ double optionDouble(const SensorConfig& sensor, std::string_view key);
 const std::string& optionString(const SensorConfig& sensor, std::string_view key);
 bool optionBool(const SensorConfig& sensor, std::string_view key);
 bool hasOption(const SensorConfig& sensor, std::string_view key);
-// The same sensor, read the same way: everything equal but where it stands in the file.
+// The same sensor, read the same way: everything equal but where it stands in the file and
+// what is done with its values once read (samples, reduce, calibrate), so a new calibration
+// keeps a GPIO counter and its count over a reload.
 bool sameSensor(const SensorConfig& a, const SensorConfig& b);
+// `value` of `quantity` as it is stored: its calibration applied (the one place that does).
+double calibrated(const SensorConfig& sensor, std::string_view quantity, double value);
 
 }  // namespace sckd

@@ -407,4 +407,11 @@ bool sameSensor(const SensorConfig& a, const SensorConfig& b) {
          a.interval == b.interval && a.ids == b.ids && a.options == b.options;
 }
 
+double calibrated(const SensorConfig& sensor, std::string_view quantity, double value) {
+  auto c = sensor.calibrate.find(quantity);
+  if (c == sensor.calibrate.end()) return value;
+  // Scale first, then offset: the offset is in the quantity's own unit, as stored.
+  return value * c->second.scale + c->second.offset;
+}
+
 }  // namespace sckd

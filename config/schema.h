@@ -5,8 +5,12 @@
 // their own), so config depends on no driver.
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace sckd {
@@ -25,6 +29,14 @@ struct OptionSpec {
   std::string_view defaultValue;          // as it would be written in YAML; empty: none
   std::string_view help;
 };
+
+// A driver-specific option after validation against the driver's OptionSpec.
+using OptionValue = std::variant<std::int64_t, double, std::string, bool>;
+using DriverOptions = std::map<std::string, OptionValue, std::less<>>;
+
+// Why a sensor with these options cannot take a per-sensor key (`samples:` above 1,
+// `calibrate:`), said in the config error; empty: it can.
+using RefusalFor = std::function<std::string(const DriverOptions& options)>;
 
 // A quantity as the config sees it: the key under `ids:` and its default platform id.
 struct QuantitySchema {
@@ -45,6 +57,8 @@ struct SensorSchema {
   std::vector<OptionSpec> options;
   // For chips whose default ids depend on the address; empty: QuantitySchema::defaultId.
   std::function<int(int address, std::size_t quantity)> defaultIdForAddress;
+  RefusalFor whyNoSamples;      // empty function: `samples:` is fine for every option
+  RefusalFor whyNoCalibration;  // empty function: `calibrate:` is fine for every option
 };
 
 using SensorSchemas = std::vector<SensorSchema>;

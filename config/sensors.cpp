@@ -15,6 +15,9 @@ namespace {
 constexpr int kDefaultBus = 1;
 constexpr std::size_t kMaxNameLength = 64;
 constexpr std::int64_t kMaxPlatformId = std::numeric_limits<int>::max();
+constexpr std::int64_t kMaxSamples = 100;
+// Samples closer than this leave a chip no time to convert, and keep a shared bus busy.
+constexpr std::chrono::milliseconds kMinSampleGap{100};
 
 // Where each quantity's platform id came from, for the duplicate-id message.
 struct SensorExtra {
@@ -261,6 +264,107 @@ void readOptions(const YAML::Node& entry, const std::string& label, SourcePos en
   }
 }
 
+// `samples:` and `reduce:`: how many readings an interval takes and how they become one.
+void readAveraging(const YAML::Node& entry, const std::string& label, const SensorSchema& info,
+                   SensorConfig& s, Diagnostics& diag) {
+  if (auto f = findField(entry, label, "samples")) {
+    if (auto v = readInt(*f, 1, kMaxSamples, diag)) {
+      const auto gap = std::chrono::milliseconds(s.interval) / *v;
+      std::string why = info.whyNoSamples ? info.whyNoSamples(s.options) : std::string();
+      if (*v > 1 && !why.empty()) {
+        diag.add(f->pos, f->path,
+                 "driver '" + std::string(info.driver) + "' takes no `samples:` above 1: " + why);
+      } else if (gap < kMinSampleGap) {
+        diag.add(f->pos, f->path,
+                 std::to_string(*v) + " samples in an interval of " +
+                     formatDuration(s.interval.count()) + " would be one every " +
+                     formatMillis(gap.count()) + "; they must be at least " +
+                     formatMillis(kMinSampleGap.count()) +
+                     " apart (time for a conversion, and for the other sensors on the bus): "
+                     "take fewer samples or a longer interval");
+      } else {
+        s.samples = static_cast<int>(*v);
+      }
+    }
+  }
+  if (auto f = findField(entry, label, "reduce")) {
+    // Without samples above 1 it reduces a single value, which is that value: accepted, so
+    // `samples:` can be turned down to 1 for a test without touching `reduce:`.
+    const std::vector<std::string_view> reductions{"mean", "median", "max"};
+    if (auto v = readString(*f, diag)) {
+      if (*v == "mean") {
+        s.reduce = Reduce::Mean;
+      } else if (*v == "median") {
+        s.reduce = Reduce::Median;
+      } else if (*v == "max") {
+        s.reduce = Reduce::Max;
+      } else {
+        std::string what = quote(*v) + " is not one of: " + joinNames(reductions);
+        if (auto sug = suggest(*v, reductions))
+          what += "; did you mean '" + std::string(*sug) + "'?";
+        diag.add(f->pos, f->path, what);
+      }
+    }
+  }
+}
+
+// `calibrate:`, a map from the driver's quantities to `{ offset: a, scale: b }`.
+void readCalibration(const YAML::Node& entry, const std::string& label, const SensorSchema& info,
+                     SensorConfig& s, Diagnostics& diag) {
+  std::optional<Field> calibrate = findField(entry, label, "calibrate");
+  if (!calibrate) return;
+  std::vector<std::string_view> quantityNames;
+  for (const QuantitySchema& q : info.quantities) quantityNames.push_back(q.name);
+  if (!checkKeys(calibrate->node, calibrate->path, calibrate->pos, quantityNames, false, diag)) {
+    return;
+  }
+  if (std::string why = info.whyNoCalibration ? info.whyNoCalibration(s.options) : std::string();
+      !why.empty()) {
+    diag.add(calibrate->pos, calibrate->path,
+             "driver '" + std::string(info.driver) + "' takes no `calibrate:` here: " + why);
+    return;
+  }
+  for (const auto& pair : calibrate->node) {
+    if (!pair.first.IsScalar()) continue;  // reported by checkKeys
+    const std::string& quantity = pair.first.Scalar();
+    if (std::find(quantityNames.begin(), quantityNames.end(), quantity) == quantityNames.end()) {
+      std::string what = quote(quantity) + " is not a quantity of driver '" +
+                         std::string(info.driver) + "' (it measures " + joinNames(quantityNames) +
+                         ")";
+      if (auto sug = suggest(quantity, quantityNames)) {
+        what += "; did you mean '" + std::string(*sug) + "'?";
+      }
+      diag.add(toPos(pair.first.Mark()), joinPath(calibrate->path, escaped(quantity)), what);
+      continue;
+    }
+    std::optional<Field> f = findField(calibrate->node, calibrate->path, quantity);
+    if (!f || !checkKeys(f->node, f->path, f->pos, {"offset", "scale"}, true, diag)) continue;
+    Calibration c;
+    bool ok = true;
+    if (auto offset = findField(f->node, f->path, "offset")) {
+      auto v = readNumber(*offset, std::nullopt, std::nullopt, diag);
+      ok = ok && v;
+      if (v) c.offset = *v;
+    }
+    if (auto scale = findField(f->node, f->path, "scale")) {
+      auto v = readNumber(*scale, std::nullopt, std::nullopt, diag);
+      if (v && *v <= 0) {
+        // Reduction comes first: a negative scale would store the smallest sample as `max`,
+        // and 0 would store the offset whatever the sensor says.
+        diag.add(scale->pos, scale->path,
+                 scale->node.Scalar() +
+                     " is out of range: a scale must be above 0 (0 would store the offset "
+                     "whatever is measured, and a negative one would turn `reduce: max` into "
+                     "the smallest sample)");
+        v.reset();
+      }
+      ok = ok && v;
+      if (v) c.scale = *v;
+    }
+    if (ok) s.calibrate[quantity] = c;
+  }
+}
+
 void readSensor(const YAML::Node& entry, std::size_t index, const SensorSchemas& drivers,
                 SensorConfig& s, SensorExtra& extra, Diagnostics& diag) {
   s.pos = toPos(entry.Mark());
@@ -290,7 +394,8 @@ void readSensor(const YAML::Node& entry, std::size_t index, const SensorSchemas&
     }
   }
 
-  std::vector<std::string_view> known{"name", "driver", "interval", "bus", "address", "ids", "id"};
+  std::vector<std::string_view> known{"name", "driver", "interval", "bus",    "address",
+                                      "ids",  "id",     "samples",  "reduce", "calibrate"};
   if (info != nullptr) {
     for (const OptionSpec& o : info->options) known.push_back(o.key);
   }
@@ -318,6 +423,9 @@ void readSensor(const YAML::Node& entry, std::size_t index, const SensorSchemas&
   extra.addressPos = address ? address->pos : s.pos;
   readIds(entry, label, s.pos, *info, s, extra, diag);
   readOptions(entry, label, s.pos, *info, s, diag);
+  // After the interval and the options: the checks of both depend on them.
+  readAveraging(entry, label, *info, s, diag);
+  readCalibration(entry, label, *info, s, diag);
 
   if (!name) {
     extra.defaultName = true;

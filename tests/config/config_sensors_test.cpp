@@ -350,5 +350,155 @@ TEST(Sensors, TwoChipsAtOneBusAddressAreRefused) {
   EXPECT_EQ(c->sensors[1].address, 0x44);
 }
 
+// `samples`, `reduce` and `calibrate`: how the values read become the one stored.
+TEST(Sensors, SamplesReduceAndCalibrateAreRead) {
+  Config c = valid(kHead +
+                   "  - driver: thchip\n    interval: 60s\n    samples: 5\n    reduce: median\n"
+                   "    calibrate:\n      temperature: { offset: -1.2 }\n"
+                   "      humidity: { scale: 1.03, offset: 0.5 }\n");
+  const SensorConfig& s = c.sensors[0];
+  EXPECT_EQ(s.samples, 5);
+  EXPECT_EQ(s.reduce, Reduce::Median);
+  ASSERT_EQ(s.calibrate.size(), 2u);
+  EXPECT_DOUBLE_EQ(s.calibrate.at("temperature").offset, -1.2);
+  EXPECT_DOUBLE_EQ(s.calibrate.at("temperature").scale, 1);
+  EXPECT_DOUBLE_EQ(s.calibrate.at("humidity").scale, 1.03);
+  EXPECT_DOUBLE_EQ(calibrated(s, "humidity", 50), 50 * 1.03 + 0.5) << "scale, then offset";
+  EXPECT_DOUBLE_EQ(calibrated(s, "temperature", 20), 18.8);
+  EXPECT_DOUBLE_EQ(calibrated(s, "pressure", 20), 20) << "a quantity not listed is as read";
+
+  // The defaults: one sample, the mean, no calibration.
+  const SensorConfig& d = valid(kHead + "  - driver: thchip\n").sensors[0];
+  EXPECT_EQ(d.samples, 1);
+  EXPECT_EQ(d.reduce, Reduce::Mean);
+  EXPECT_TRUE(d.calibrate.empty());
+  // `reduce:` without samples above 1 reduces one value to itself: accepted.
+  EXPECT_EQ(valid(kHead + "  - driver: thchip\n    reduce: max\n").sensors[0].reduce, Reduce::Max);
+  // Ten samples in a second are 100 ms apart: the closest allowed.
+  EXPECT_EQ(
+      valid(kHead + "  - driver: thchip\n    interval: 1s\n    samples: 10\n").sensors[0].samples,
+      10);
+  // A sim sine or constant can be calibrated; an empty map changes nothing.
+  EXPECT_EQ(valid(kHead + "  - driver: sim\n    id: 5\n    waveform: constant\n"
+                          "    calibrate: {value: {scale: 2}}\n")
+                .sensors[0]
+                .calibrate.at("value")
+                .scale,
+            2);
+  EXPECT_DOUBLE_EQ(
+      calibrated(valid(kHead + "  - driver: thchip\n    calibrate: {humidity: {}}\n").sensors[0],
+                 "humidity", 41.5),
+      41.5);
+}
+
+TEST(Sensors, SamplesOutOfRangeOrTooCloseAreErrors) {
+  std::string e = errorOf(kHead + "  - driver: thchip\n    samples: 0\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:6:14: sensors[0].samples: 0 is out of range: must be from 1 to "
+            "100");
+  e = errorOf(kHead + "  - driver: thchip\n    samples: 101\n    interval: 1h\n");
+  EXPECT_NE(e.find(":6:14: sensors[0].samples: 101 is out of range: must be from 1 to 100"),
+            std::string::npos)
+      << e;
+  e = errorOf(kHead + "  - driver: thchip\n    samples: five\n");
+  EXPECT_NE(e.find(":6:14: sensors[0].samples: expected an integer from 1 to 100"),
+            std::string::npos)
+      << e;
+  e = errorOf(kHead + "  - name: outdoor\n    driver: thchip\n    interval: 2s\n    samples: 30\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:8:14: sensors[outdoor].samples: 30 samples in an interval of 2s "
+            "would be one every 66ms; they must be at least 100ms apart (time for a "
+            "conversion, and for the other sensors on the bus): take fewer samples or a "
+            "longer interval");
+}
+
+TEST(Sensors, ADriverThatCannotBeSampledSaysWhy) {
+  std::string e = errorOf(kHead +
+                          "  - name: rain\n    driver: counter\n    line: '17'\n"
+                          "    ids: {amount: 9}\n    samples: 3\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:9:14: sensors[rain].samples: driver 'counter' takes no "
+            "`samples:` above 1: it counts");
+  // One sample is what it always takes.
+  EXPECT_EQ(
+      valid(kHead + "  - driver: counter\n    line: '17'\n    ids: {amount: 9}\n    samples: 1\n")
+          .sensors[0]
+          .samples,
+      1);
+}
+
+TEST(Sensors, UnknownReductionGetsADidYouMean) {
+  std::string e = errorOf(
+      kHead + "  - name: outdoor\n    driver: thchip\n    samples: 3\n    reduce: medain\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:8:13: sensors[outdoor].reduce: 'medain' is not one of: mean, "
+            "median, max; did you mean 'median'?");
+  e = errorOf(kHead + "  - driver: thchip\n    reduce: [max]\n");
+  EXPECT_NE(e.find(":6:13: sensors[0].reduce: expected"), std::string::npos) << e;
+}
+
+TEST(Sensors, CalibrationErrorsNameTheQuantityPath) {
+  // A quantity the driver does not have: did-you-mean against the driver's quantities.
+  std::string e = errorOf(kHead +
+                          "  - name: outdoor\n    driver: thchip\n    calibrate:\n"
+                          "      temprature: { offset: -1.2 }\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:8:7: sensors[outdoor].calibrate.temprature: 'temprature' is not "
+            "a quantity of driver 'thchip' (it measures temperature, humidity); did you mean "
+            "'temperature'?");
+  // Unknown key inside a quantity's calibration.
+  e = errorOf(kHead + "  - driver: thchip\n    calibrate:\n      humidity: { scael: 2 }\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:7:19: sensors[0].calibrate.humidity.scael: unknown key; did you "
+            "mean 'scale'?");
+  // Wrong types: not a map, not a number, not finite.
+  e = errorOf(kHead + "  - driver: thchip\n    calibrate: 2\n");
+  EXPECT_NE(e.find(":6:16: sensors[0].calibrate: expected a map of keys (temperature, "
+                   "humidity)"),
+            std::string::npos)
+      << e;
+  e = errorOf(kHead + "  - driver: thchip\n    calibrate:\n      humidity: 1.03\n");
+  EXPECT_NE(e.find(":7:17: sensors[0].calibrate.humidity: expected a map of keys (offset, "
+                   "scale)"),
+            std::string::npos)
+      << e;
+  e = errorOf(kHead + "  - driver: thchip\n    calibrate:\n      humidity: { offset: warm }\n");
+  EXPECT_NE(e.find(":7:27: sensors[0].calibrate.humidity.offset: expected a number, got 'warm'"),
+            std::string::npos)
+      << e;
+  e = errorOf(kHead + "  - driver: thchip\n    calibrate:\n      humidity: { offset: .inf }\n");
+  EXPECT_NE(e.find(":7:27: sensors[0].calibrate.humidity.offset: expected a number"),
+            std::string::npos)
+      << e;
+  e = errorOf(kHead + "  - driver: thchip\n    calibrate:\n      humidity: { scale: .nan }\n");
+  EXPECT_NE(e.find(":7:26: sensors[0].calibrate.humidity.scale: expected a number"),
+            std::string::npos)
+      << e;
+  // A scale of 0 or below: said why.
+  for (const std::string scale : {"0", "-1"}) {
+    e = errorOf(kHead + "  - driver: thchip\n    calibrate:\n      humidity: { scale: " + scale +
+                " }\n");
+    EXPECT_EQ(e, "/etc/sckd/t.yaml:7:26: sensors[0].calibrate.humidity.scale: " + scale +
+                     " is out of range: a scale must be above 0 (0 would store the offset "
+                     "whatever is measured, and a negative one would turn `reduce: max` into "
+                     "the smallest sample)");
+  }
+  // The same quantity twice.
+  e = errorOf(kHead +
+              "  - driver: thchip\n    calibrate:\n      humidity: {scale: 2}\n"
+              "      humidity: {scale: 3}\n");
+  EXPECT_NE(e.find(":8:7: sensors[0].calibrate.humidity: duplicate key"), std::string::npos) << e;
+}
+
+// The sim counter's value is its own recorded_at: the driver refuses a calibration of it.
+TEST(Sensors, ADriverThatCannotBeCalibratedSaysWhy) {
+  std::string e = errorOf(kHead +
+                          "  - name: clock\n    driver: sim\n    id: 5\n"
+                          "    calibrate: {value: {offset: 1}}\n");
+  EXPECT_EQ(e,
+            "/etc/sckd/t.yaml:8:16: sensors[clock].calibrate: driver 'sim' takes no "
+            "`calibrate:` here: counts");
+}
+
 }  // namespace
 }  // namespace sckd::testing

@@ -39,12 +39,30 @@ SensorSchema gpioDriver(std::string_view name, std::vector<QuantitySchema> quant
 
 const SensorSchemas& testDrivers() {
   using T = OptionType;
+  // Refusals shaped like the real drivers': the sim counter is not calibrated, a pulse
+  // counter not sampled.
+  auto simSchema = [] {
+    SensorSchema sim =
+        driver("sim", false, {}, {{"value", 0}},
+               {option("waveform", T::String, "counter", 0, -1, {"counter", "sine", "constant"}),
+                option("fail_every", T::Integer, "0", 0, 1000000000), option("min", T::Number, "0"),
+                option("max", T::Number, "100"), option("period", T::Duration, "60s", 1, 86400),
+                option("value", T::Number, "0")});
+    sim.whyNoCalibration = [](const DriverOptions& options) -> std::string {
+      return std::get<std::string>(options.at("waveform")) == "counter" ? "counts" : "";
+    };
+    return sim;
+  };
+  auto counterSchema = [] {
+    SensorSchema counter = gpioDriver(
+        "counter", {{"rate", 0, true}, {"amount", 0, true}},
+        {option("chip", T::String, "gpiochip0"), option("line", T::String, "", 0, -1, {}, true),
+         option("debounce", T::Milliseconds, "0ms", 0, 1000)});
+    counter.whyNoSamples = [](const DriverOptions&) -> std::string { return "it counts"; };
+    return counter;
+  };
   static const SensorSchemas drivers{
-      driver("sim", false, {}, {{"value", 0}},
-             {option("waveform", T::String, "counter", 0, -1, {"counter", "sine", "constant"}),
-              option("fail_every", T::Integer, "0", 0, 1000000000), option("min", T::Number, "0"),
-              option("max", T::Number, "100"), option("period", T::Duration, "60s", 1, 86400),
-              option("value", T::Number, "0")}),
+      simSchema(),
       // Two quantities with default ids, two possible addresses: an SHT31 look-alike.
       driver("thchip", true, {0x44, 0x45}, {{"temperature", 55}, {"humidity", 56}},
              {option("heater", T::Boolean, "false"), option("gain", T::Number, "1", 0.5, 2),
@@ -53,10 +71,7 @@ const SensorSchemas& testDrivers() {
       driver("needy", false, {}, {{"co2", 0}, {"temperature", 55}},
              {option("pin", T::Integer, "", 0, 40, {}, true)}),
       // A GPIO pulse counter look-alike: two optional quantities, a line, a debounce.
-      gpioDriver(
-          "counter", {{"rate", 0, true}, {"amount", 0, true}},
-          {option("chip", T::String, "gpiochip0"), option("line", T::String, "", 0, -1, {}, true),
-           option("debounce", T::Milliseconds, "0ms", 0, 1000)}),
+      counterSchema(),
   };
   return drivers;
 }
