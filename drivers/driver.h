@@ -107,6 +107,10 @@ struct DriverInfo {
   // the default id of quantity `quantity` at `address`, 0 for none. Empty: use
   // Quantity::defaultId.
   std::function<int(int address, std::size_t quantity)> defaultIdForAddress;
+  // Why a sensor of this driver, with these options, cannot take `samples:` above 1 or
+  // `calibrate:` (the config loader says it); empty function: it can (SensorSchema).
+  RefusalFor whyNoSamples;
+  RefusalFor whyNoCalibration;
 };
 
 // The one table of drivers, in drivers/registry.cpp.

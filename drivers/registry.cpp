@@ -80,6 +80,8 @@ const SensorSchemas& driverSchemas() {
       }
       schema.options = info.options;
       schema.defaultIdForAddress = info.defaultIdForAddress;
+      schema.whyNoSamples = info.whyNoSamples;
+      schema.whyNoCalibration = info.whyNoCalibration;
       table.push_back(std::move(schema));
     }
     return table;

@@ -124,6 +124,14 @@ DriverInfo simDriverInfo() {
       OptionSpec{
           "value", OptionType::Number, false, 0, -1, {}, "0", "the value of the constant waveform"},
   };
+  info.whyNoCalibration = [](const DriverOptions& options) -> std::string {
+    auto waveform = options.find("waveform");
+    if (waveform == options.end() || std::get<std::string>(waveform->second) != "counter") {
+      return {};
+    }
+    return "the counter's value is its own recorded_at, so that whoever receives it can check "
+           "it; calibrated it would no longer be (calibrate a sine or a constant instead)";
+  };
   info.create = createSim;
   return info;
 }

@@ -81,6 +81,13 @@ DriverInfo gpioLevelDriverInfo() {
                                     "false",
                                     "true: also a reading at once when the level changes "
                                     "(debounced)"});
+  info.whyNoSamples = [](const DriverOptions& options) -> std::string {
+    auto onChange = options.find("on_change");
+    if (onChange == options.end() || !std::get<bool>(onChange->second)) return {};
+    return "with on_change each change is stored at once, as the 0 or 1 it went to; a "
+           "reduction of samples would blur that state, and the samples would take the changes "
+           "meant for those readings (set on_change: false to sample the level)";
+  };
   info.create = createLevel;
   return info;
 }

@@ -144,6 +144,11 @@ DriverInfo pulseDriverInfo() {
                                     "second",
                                     "the rate's time unit: pulses (times scale) per second, "
                                     "minute or hour"});
+  info.whyNoSamples = [](const DriverOptions&) -> std::string {
+    return "each reading is the pulses counted since the one before, so the samples would "
+           "split the interval's pulses between them and the reading would keep a share of "
+           "them; the count already covers the whole interval";
+  };
   info.create = createPulse;
   return info;
 }

@@ -106,5 +106,45 @@ TEST(ShippedConfig, TheRainGaugeExampleValidates) {
   EXPECT_EQ(optionInt(r->sensors[0], "debounce"), 20);
 }
 
+// Where samples or a calibration mean nothing, the real drivers refuse them and say why.
+TEST(ShippedConfig, TheDriversRefuseSamplesAndCalibrationWhereTheyMeanNothing) {
+  auto parse = [](const std::string& sensor) {
+    return parseConfig("platform:\n  token: abc123\nsensors:\n" + sensor, "t.yaml",
+                       driverSchemas());
+  };
+  const std::string gpio = "    line: '17'\n    id: 9\n    samples: 3\n";
+  Result<Config> r = parse(
+      "  - driver: pulse\n    line: '17'\n    ids: {amount: 9}\n"
+      "    samples: 3\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("sensors[0].samples: driver 'pulse' takes no `samples:` "
+                                   "above 1: each reading is the pulses counted since the one "
+                                   "before"),
+            std::string::npos)
+      << r.error().message;
+  r = parse("  - driver: gpio\n    on_change: true\n" + gpio);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("sensors[0].samples: driver 'gpio' takes no `samples:` "
+                                   "above 1: with on_change each change is stored at once"),
+            std::string::npos)
+      << r.error().message;
+  r = parse("  - driver: gpio\n" + gpio);
+  EXPECT_TRUE(r.ok()) << "a level sampled each interval: " << r.error().message;
+  r = parse("  - driver: sim\n    id: 5\n    calibrate: {value: {scale: 2}}\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("sensors[0].calibrate: driver 'sim' takes no `calibrate:` "
+                                   "here: the counter's value is its own recorded_at"),
+            std::string::npos)
+      << r.error().message;
+  r = parse(
+      "  - driver: sim\n    id: 5\n    waveform: sine\n    samples: 4\n"
+      "    calibrate: {value: {scale: 2}}\n");
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  r = parse(
+      "  - driver: pulse\n    line: '17'\n    ids: {rate: 9}\n"
+      "    calibrate: {rate: {scale: 3.6}}\n");
+  EXPECT_TRUE(r.ok()) << "a pulse rate can be calibrated: " << r.error().message;
+}
+
 }  // namespace
 }  // namespace sckd::testing
