@@ -120,7 +120,10 @@ bool checkSensor(const SensorConfig& config, const Clock& clock, I2cBuses& buses
       row.value = measured->failures.empty() ? "(off)" : "ERROR";
       for (const Sample& sample : measured->samples) {
         if (sample.quantity != q) continue;
-        Result<std::string> text = formatValue(sample.value, quantity.decimals);
+        // Calibrated as the daemon stores it; one sample, so never averaged.
+        const double value =
+            sample.isRecordedAt ? sample.value : calibrated(config, quantity.name, sample.value);
+        Result<std::string> text = formatValue(value, quantity.decimals);
         row.value = text.ok() ? *text : "ERROR: " + text.error().message;
       }
       if (row.value == "ERROR") {

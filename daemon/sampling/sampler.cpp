@@ -274,7 +274,13 @@ void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
     SensorReport report{state.sensor.config, *state.sensor.info, tick->takenAt, {}, {}};
     for (const Sample& sample : measurement->samples) {
       const Quantity& quantity = quantities.at(sample.quantity);
-      Result<std::string> text = formatValue(sample.value, quantity.decimals);
+      // Calibrated before the rounding, so what is stored is what is sent and reported. A
+      // value that is its own recorded_at is rewritten when stamped: never calibrated (the
+      // config refuses calibrate for the sim counter).
+      const double value = sample.isRecordedAt
+                               ? sample.value
+                               : calibrated(state.sensor.config, quantity.name, sample.value);
+      Result<std::string> text = formatValue(value, quantity.decimals);
       auto id = state.sensor.config.ids.find(quantity.name);
       if (!text.ok()) {
         measurement->failures.push_back(withContext(quantity.name, text.error()));

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 
 #include "tests/fakes/fake_clock.h"
@@ -364,6 +366,30 @@ TEST_F(SamplerTest, AMeasurementStillRunningIsNotStartedTwice) {
   sampler.start();
   timers_.runFor(Seconds(3));
   EXPECT_EQ(slow->starts, 1) << "ticks during the conversion are skipped, not stacked";
+}
+
+// --- calibrate, samples and reduce ---
+
+TEST_F(SamplerTest, EachValueIsCalibratedBeforeItIsRoundedAndStored) {
+  SensorConfig config = simConfig("fixed", 14, "constant", 0, 21.456);
+  config.calibrate["value"] = Calibration{2, -1};  // 21.456 * 2 - 1 = 41.912
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(makeSim(config, clock_));
+  sensors.push_back(makeSim(simConfig("plain", 15, "constant", 0, 21.456), clock_));
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  std::vector<SensorReport> reports;
+  sampler.setReportCallback([&](const SensorReport& r) { reports.push_back(r); });
+  sampler.start();
+  timers_.runFor(Seconds(2));
+
+  auto rows = stored();
+  ASSERT_EQ(rows[14].size(), 2u);
+  for (const auto& [at, value] : rows[14]) EXPECT_EQ(value, "41.91") << "scale, offset, round";
+  for (const auto& [at, value] : rows[15]) EXPECT_EQ(value, "21.46") << "not calibrated";
+  ASSERT_FALSE(reports.empty());
+  ASSERT_EQ(reports[0].values.size(), 1u);
+  EXPECT_EQ(reports[0].values[0].text, "41.91") << "reported as stored";
+  EXPECT_DOUBLE_EQ(reports[0].values[0].value, 41.91);
 }
 
 }  // namespace
