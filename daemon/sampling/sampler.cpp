@@ -31,6 +31,7 @@ struct Sampler::Tick {
   std::optional<BootStamp> boot;  // set while the clock is not synchronised
   std::size_t pending = 0;        // started measurements not yet collected
   std::vector<NewReading> readings;
+  bool reported = false;  // a sensor's reading (not just a sample) was stored or failed
 };
 
 Sampler::Sampler(Timers& timers, const Clock& clock, Outbox& outbox, bool requireSync,
@@ -45,10 +46,13 @@ Sampler::Sampler(Timers& timers, const Clock& clock, Outbox& outbox, bool requir
   for (auto& sensor : sensors) {
     SensorState state;
     state.sensor = std::move(sensor);
+    // A new sampler (a start, a reload) starts with a fresh window.
+    if (state.sensor.config.samples > 1) state.window.emplace(state.sensor.config.reduce);
     sensors_.push_back(std::move(state));
   }
   for (std::size_t i = 0; i < sensors_.size(); ++i) {
-    scheduler_.add(i, sensors_[i].sensor.config.interval);
+    const SensorConfig& config = sensors_[i].sensor.config;
+    scheduler_.add(i, config.interval, config.samples);
   }
 }
 
@@ -184,9 +188,14 @@ void Sampler::noticeStep(std::int64_t offsetUs) {
 
 void Sampler::onTick() {
   tickTimer_ = 0;
-  std::vector<std::size_t> due = scheduler_.takeDue();
+  std::vector<Job> jobs;
+  for (const Scheduler::Due& due : scheduler_.takeDue()) {
+    Job job{due.sensor, std::nullopt, due.last};
+    if (sensors_[due.sensor].window) job.window = due.windowEnd;
+    jobs.push_back(job);
+  }
   armNextTick();
-  runTick(due);
+  runTick(jobs);
 }
 
 void Sampler::wakeUp(std::size_t index) {
@@ -202,13 +211,13 @@ void Sampler::wakeUp(std::size_t index) {
 void Sampler::runWakeUps(std::size_t index) {
   SensorState& state = sensors_[index];
   state.wakeTimer = 0;
-  // One tick, so one commit, per reading asked for: each is its own event.
+  // One tick, so one commit, per reading asked for: each is its own event, stored alone.
   for (std::size_t n = std::exchange(state.wakeUps, 0); n > 0 && !state.busy; --n) {
-    runTick({index});
+    runTick({Job{index, std::nullopt, true}});
   }
 }
 
-void Sampler::runTick(const std::vector<std::size_t>& due) {
+void Sampler::runTick(const std::vector<Job>& jobs) {
   const bool synchronised = clockSynchronised();
 
   const WallTime now = clock_.wall();
@@ -222,42 +231,41 @@ void Sampler::runTick(const std::vector<std::size_t>& due) {
   // Held at one while starting, so a measurement that completes inline cannot finish the
   // tick before every due sensor has been started.
   tick->pending = 1;
-  for (std::size_t index : due) {
-    SensorState& state = sensors_[index];
+  for (const Job& job : jobs) {
+    SensorState& state = sensors_[job.index];
     if (state.busy) {
-      sensorFailed(state,
-                   makeError(ErrorCode::Timeout,
-                             "previous measurement still running; skipped this one "
-                             "(interval shorter than the conversion time?)"),
-                   now);
+      measured(job, tick,
+               makeError(ErrorCode::Timeout,
+                         "previous measurement still running; skipped this one "
+                         "(interval shorter than the conversion time?)"));
       continue;
     }
     Result<Millis> delay = state.sensor.driver->start(SampleContext{now});
     if (!delay.ok()) {
-      sensorFailed(state, withContext("start measurement", delay.error()), now);
+      measured(job, tick, withContext("start measurement", delay.error()));
       continue;
     }
     state.busy = true;
     ++tick->pending;
     if (delay->count() <= 0) {
-      collect(index, tick);
+      collect(job, tick);
     } else {
-      state.collectTimer = timers_.addTimer(clock_.monotonic() + *delay,
-                                            [this, index, tick] { collect(index, tick); });
+      state.collectTimer =
+          timers_.addTimer(clock_.monotonic() + *delay, [this, job, tick] { collect(job, tick); });
     }
   }
   if (--tick->pending == 0) finishTick(tick);
 }
 
-void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
-  SensorState& state = sensors_[index];
+void Sampler::collect(const Job& job, const std::shared_ptr<Tick>& tick) {
+  SensorState& state = sensors_[job.index];
   state.collectTimer = 0;
   Result<Measurement> measurement = state.sensor.driver->collect();
   if (measurement.ok() && measurement->continueAfter) {
     // One more step to go: keep what this step measured and come back for the rest.
     state.partial.append(*measurement);
     state.collectTimer = timers_.addTimer(clock_.monotonic() + *measurement->continueAfter,
-                                          [this, index, tick] { collect(index, tick); });
+                                          [this, job, tick] { collect(job, tick); });
     return;
   }
   if (measurement.ok() && (!state.partial.samples.empty() || !state.partial.failures.empty())) {
@@ -267,8 +275,29 @@ void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
   }
   state.partial = Measurement{};
   state.busy = false;
+  if (!measurement.ok()) measurement = withContext("read", measurement.error());
+  measured(job, tick, std::move(measurement));
+  if (--tick->pending == 0) finishTick(tick);
+}
+
+void Sampler::measured(const Job& job, const std::shared_ptr<Tick>& tick,
+                       Result<Measurement> result) {
+  SensorState& state = sensors_[job.index];
+  if (job.window) {
+    // A sample: kept in its window until the window's last one, whose tick stores the
+    // reduction. Neither logged nor reported before that: the reading is what counts.
+    state.window->add(*job.window, result);
+    if (!job.last) return;
+    result = state.window->take(*job.window);
+  }
+  store(state, tick, std::move(result));
+}
+
+void Sampler::store(SensorState& state, const std::shared_ptr<Tick>& tick,
+                    Result<Measurement> measurement) {
+  tick->reported = true;
   if (!measurement.ok()) {
-    sensorFailed(state, withContext("read", measurement.error()), tick->takenAt);
+    sensorFailed(state, measurement.error(), tick->takenAt);
   } else {
     const auto& quantities = state.sensor.info->quantities;
     SensorReport report{state.sensor.config, *state.sensor.info, tick->takenAt, {}, {}};
@@ -304,7 +333,6 @@ void Sampler::collect(std::size_t index, const std::shared_ptr<Tick>& tick) {
     }
     if (report_) report_(report);
   }
-  if (--tick->pending == 0) finishTick(tick);
 }
 
 void Sampler::sensorFailed(SensorState& state, const Error& error, WallTime at) {
@@ -338,7 +366,7 @@ void Sampler::sensorSucceeded(SensorState& state) {
 
 void Sampler::finishTick(const std::shared_ptr<Tick>& tick) {
   if (!tick->readings.empty()) commit(std::move(tick->readings));
-  if (tickDone_) tickDone_();
+  if (tickDone_ && tick->reported) tickDone_();
 }
 
 void Sampler::commit(std::vector<NewReading> readings) {

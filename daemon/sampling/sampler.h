@@ -5,6 +5,9 @@
 // While the wall clock is not synchronised (clock.require_sync), readings are stored with
 // the boot's own time instead and stamped when it syncs (Outbox::stampBoot).
 // A sensor that fails is left out and logged (rate-limited); it never stops the others.
+// A sensor with `samples:` N > 1 is also measured at N-1 instants spread over the interval
+// before each tick (Scheduler); its samples are reduced to one reading stored with the
+// tick's other readings (SampleWindow). Each value is calibrated as it is stored.
 
 #include <cstdint>
 #include <deque>
@@ -19,6 +22,7 @@
 #include "daemon/base/log.h"
 #include "daemon/base/timers.h"
 #include "daemon/outbox/outbox.h"
+#include "daemon/sampling/sample_window.h"
 #include "daemon/sampling/scheduler.h"
 #include "daemon/sampling/sensor_report.h"
 #include "drivers/driver.h"
@@ -48,10 +52,12 @@ class Sampler {
   void start();
   // Called after every successful commit, so the publisher can send at once.
   void setCommittedCallback(std::function<void()> callback) { committed_ = std::move(callback); }
-  // Called when a tick's measurements are all done, whether or not it stored anything (a
-  // tick where every sensor failed commits nothing, yet changed what status shows).
+  // Called when a tick's readings are all done and it stored or reported one, whether or
+  // not anything was stored (a tick where every sensor failed commits nothing, yet changed
+  // what status shows). A tick that only took samples toward a later reading does not count.
   void setTickDoneCallback(std::function<void()> callback) { tickDone_ = std::move(callback); }
-  // Called once per reading of a sensor, kept or failed, before its tick commits.
+  // Called once per reading of a sensor, kept or failed, before its tick commits: once per
+  // interval for a sensor with samples, after the reduction and calibration.
   void setReportCallback(std::function<void(const SensorReport&)> callback) {
     report_ = std::move(callback);
   }
@@ -74,19 +80,31 @@ class Sampler {
     Measurement partial;      // the steps so far of a multi-step measurement
     std::size_t wakeUps = 0;  // extra readings the driver asked for (Driver::setWakeUp)
     Timers::Id wakeTimer = 0;
+    std::optional<SampleWindow> window;  // with samples > 1: the samples so far
   };
   struct Tick;
+  // One measurement to take in a tick.
+  struct Job {
+    std::size_t index = 0;
+    std::optional<MonoTime> window;  // the window it is a sample of; nullopt: stored alone
+    bool last = true;                // a reading is stored when it is done
+  };
 
   void armNextTick();
   void onTick();
-  void runTick(const std::vector<std::size_t>& due);
+  void runTick(const std::vector<Job>& jobs);
   void wakeUp(std::size_t index);
   void runWakeUps(std::size_t index);
   // Whether this tick's readings get a recorded_at now; says when the clock's state
   // changes or it steps, and stamps the readings that waited for it.
   bool clockSynchronised();
   void noticeStep(std::int64_t offsetUs);  // offsetUs: wall - CLOCK_BOOTTIME now, in µs
-  void collect(std::size_t index, const std::shared_ptr<Tick>& tick);
+  void collect(const Job& job, const std::shared_ptr<Tick>& tick);
+  // A measurement is done (or failed, or was skipped): into its window, or stored.
+  void measured(const Job& job, const std::shared_ptr<Tick>& tick, Result<Measurement> result);
+  // A reading's values calibrated, rounded and added to the tick, or its failure; reported.
+  void store(SensorState& state, const std::shared_ptr<Tick>& tick,
+             Result<Measurement> measurement);
   // Logs (rate-limited) and reports a reading that failed altogether.
   void sensorFailed(SensorState& state, const Error& error, WallTime at);
   void logFailure(SensorState& state, const Error& error);

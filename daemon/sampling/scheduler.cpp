@@ -18,10 +18,17 @@ Nanos ceilToMultiple(Nanos t, Nanos step) {
 
 }  // namespace
 
-void Scheduler::add(std::size_t sensor, Seconds interval) {
+void Scheduler::add(std::size_t sensor, Seconds interval, int samples) {
   // The config rejects intervals below 1 s; a zero here would make takeDue() spin.
   if (interval < Seconds(1)) interval = Seconds(1);
-  entries_.push_back(Entry{sensor, interval, nextAligned(interval)});
+  samples = std::max(samples, 1);
+  entries_.push_back(Entry{sensor, interval, samples, nextAligned(interval), samples});
+}
+
+MonoTime Scheduler::Entry::next() const {
+  // Integer nanoseconds of k * interval / samples, so the last one is exactly windowEnd.
+  const Nanos fromStart = std::chrono::duration_cast<Nanos>(interval) * k / samples;
+  return windowEnd - interval + fromStart;
 }
 
 MonoTime Scheduler::nextAligned(Seconds interval) {
@@ -40,22 +47,27 @@ MonoTime Scheduler::nextAligned(Seconds interval) {
 
 MonoTime Scheduler::nextDeadline() const {
   MonoTime earliest = MonoTime::max();
-  for (const Entry& e : entries_) earliest = std::min(earliest, e.next);
+  for (const Entry& e : entries_) earliest = std::min(earliest, e.next());
   return earliest;
 }
 
-std::vector<std::size_t> Scheduler::takeDue() {
+std::vector<Scheduler::Due> Scheduler::takeDue() {
   const MonoTime now = clock_.monotonic();
-  std::vector<std::size_t> due;
+  std::vector<Due> due;
   for (Entry& e : entries_) {
-    if (e.next > now) continue;
-    due.push_back(e.sensor);
-    // Jump to the first aligned instant after now: a loop that was blocked for several
-    // intervals samples once, not once per missed instant.
-    const auto missed = (now - e.next) / e.interval;
-    e.next += e.interval * (missed + 1);
+    if (e.next() > now) continue;
+    due.push_back(Due{e.sensor, e.windowEnd, e.k == e.samples});
+    // Jump to the first instant after now: a loop that was blocked for several intervals
+    // samples once, not once per missed instant. A window whose last instant was missed is
+    // never stored; the sampler drops its samples when the next window's first arrives.
+    if (e.windowEnd <= now) {
+      const auto missed = (now - e.windowEnd) / e.interval;
+      e.windowEnd += e.interval * (missed + 1);
+      e.k = 1;
+    }
+    while (e.next() <= now) ++e.k;  // ends by k == samples: that instant is windowEnd > now
   }
-  std::sort(due.begin(), due.end());
+  std::sort(due.begin(), due.end(), [](const Due& a, const Due& b) { return a.sensor < b.sensor; });
   return due;
 }
 

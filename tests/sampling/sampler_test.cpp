@@ -392,5 +392,218 @@ TEST_F(SamplerTest, EachValueIsCalibratedBeforeItIsRoundedAndStored) {
   EXPECT_DOUBLE_EQ(reports[0].values[0].value, 41.91);
 }
 
+// A driver whose measurements give the values of a script, in turn: NaN makes that start
+// fail, infinity that collect. Their conversions take the times of `conversions`, in turn.
+// It remembers when each measurement started.
+class ScriptedDriver final : public Driver {
+ public:
+  ScriptedDriver(std::vector<double> script, std::vector<Millis> conversions)
+      : script_(std::move(script)), conversions_(std::move(conversions)) {}
+  Result<Millis> start(const SampleContext& context) override {
+    startedAt.push_back(context.recordedAt);
+    const Millis conversion = conversions_.at(next_ % conversions_.size());
+    value_ = script_.at(next_++ % script_.size());
+    if (std::isnan(value_)) return makeError(ErrorCode::Absent, "no ACK");
+    return conversion;
+  }
+  Result<Measurement> collect() override {
+    if (std::isinf(value_)) return makeError(ErrorCode::Crc, "CRC mismatch");
+    return Measurement{{Sample{0, value_}}, {}};
+  }
+  std::vector<WallTime> startedAt;
+
+ private:
+  std::vector<double> script_;
+  std::vector<Millis> conversions_;
+  std::size_t next_ = 0;
+  double value_ = 0;
+};
+
+constexpr double kStartFails = std::numeric_limits<double>::quiet_NaN();
+constexpr double kCollectFails = std::numeric_limits<double>::infinity();
+
+// Every 4 s, 4 samples: windows end on whole multiples of 4 s. The fake clock starts at
+// ...000.3, so the first window ends at ...004 (one sample), the next at ...008, ...012.
+constexpr std::int64_t kFirstWindow = 1'795'000'004;
+
+Sampler::Sensor scripted(const std::string& name, int id, std::vector<double> script,
+                         Reduce reduce = Reduce::Mean,
+                         std::vector<Millis> conversions = {Millis(5)},
+                         ScriptedDriver** driver = nullptr) {
+  SensorConfig config;
+  config.name = name;
+  config.driver = "slow";
+  config.interval = Seconds(4);
+  config.samples = 4;
+  config.reduce = reduce;
+  config.ids = {{"temperature", id}};
+  auto d = std::make_unique<ScriptedDriver>(std::move(script), std::move(conversions));
+  if (driver != nullptr) *driver = d.get();
+  return Sampler::Sensor{config, &kSlowInfo, std::move(d)};
+}
+
+TEST_F(SamplerTest, SamplesAreTakenEvenlyOverTheIntervalAndTheFirstReadingHasOne) {
+  ScriptedDriver* driver = nullptr;
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(scripted("t", 55, {20}, Reduce::Mean, {Millis(5)}, &driver));
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  sampler.start();
+  timers_.runFor(Millis(3700 + 8000 + 100));
+
+  std::vector<std::int64_t> at;  // ms after the first window's end
+  for (WallTime t : driver->startedAt) {
+    at.push_back(std::chrono::duration_cast<Millis>(t - WallTime(Seconds(kFirstWindow))).count());
+  }
+  EXPECT_EQ(at, (std::vector<std::int64_t>{0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000}));
+  auto rows = stored();
+  ASSERT_EQ(rows[55].size(), 3u) << "one reading per interval, not one per sample";
+  EXPECT_EQ(rows[55].begin()->first, kFirstWindow);
+  EXPECT_EQ(rows[55].rbegin()->first, kFirstWindow + 8);
+}
+
+TEST_F(SamplerTest, MeanMedianAndMaxOfTheSamplesAreStoredAsOneReading) {
+  // Mean 4.5, median 4, max 9, and the last one 6: each reduction gives its own value.
+  const std::vector<double> script{50, 1, 9, 2, 6, 1, 9, 2, 6};
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(scripted("mean", 1, script, Reduce::Mean));
+  sensors.push_back(scripted("median", 2, script, Reduce::Median));
+  sensors.push_back(scripted("max", 3, script, Reduce::Max));
+  SensorConfig plain = simConfig("fixed", 4, "constant", 0, 7);
+  plain.interval = Seconds(4);
+  sensors.push_back(makeSim(plain, clock_));
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  int commits = 0;
+  sampler.setCommittedCallback([&] { ++commits; });
+  std::vector<std::string> reported;
+  sampler.setReportCallback([&](const SensorReport& r) { reported.push_back(r.sensor.name); });
+  sampler.start();
+  timers_.runFor(Millis(3700 + 8000 + 100));
+
+  auto rows = stored();
+  using Column = std::map<std::int64_t, std::string>;
+  const std::int64_t t = kFirstWindow;
+  EXPECT_EQ(rows[1], (Column{{t, "50"}, {t + 4, "4.5"}, {t + 8, "4.5"}}));
+  EXPECT_EQ(rows[2], (Column{{t, "50"}, {t + 4, "4"}, {t + 8, "4"}}));
+  EXPECT_EQ(rows[3], (Column{{t, "50"}, {t + 4, "9"}, {t + 8, "9"}}));
+  EXPECT_EQ(rows[4], (Column{{t, "7"}, {t + 4, "7"}, {t + 8, "7"}}));
+  EXPECT_EQ(commits, 3) << "each reading is committed with the tick's others, samples never";
+  EXPECT_EQ(reported.size(), 12u) << "one report per stored reading, none per sample";
+}
+
+TEST_F(SamplerTest, FailedSamplesAreLeftOutAndAllFailedIsAFailedReading) {
+  const std::vector<double> script{50,  // the first window
+                                   10,
+                                   kStartFails,
+                                   20,
+                                   kCollectFails,  // mean of 10 and 20
+                                   kStartFails,
+                                   kStartFails,
+                                   kCollectFails,
+                                   kCollectFails,  // all four fail
+                                   30,
+                                   30,
+                                   30,
+                                   30};
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(scripted("t", 55, script));
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  std::vector<SensorReport> reports;
+  sampler.setReportCallback([&](const SensorReport& r) { reports.push_back(r); });
+  ::testing::internal::CaptureStderr();
+  sampler.start();
+  timers_.runFor(Millis(3700 + 8000 + 100));
+  EXPECT_EQ(sampler.health().failing, 1u);
+  timers_.runFor(Seconds(4));
+  const std::string log = ::testing::internal::GetCapturedStderr();
+
+  auto rows = stored();
+  const std::int64_t t = kFirstWindow;
+  EXPECT_EQ(rows[55],
+            (std::map<std::int64_t, std::string>{{t, "50"}, {t + 4, "15"}, {t + 12, "30"}}));
+  ASSERT_EQ(reports.size(), 4u);
+  EXPECT_FALSE(reports[1].failure) << "a failed sample is not a failed reading";
+  ASSERT_TRUE(reports[2].failure);
+  EXPECT_TRUE(reports[2].values.empty());
+  EXPECT_EQ(reports[2].failure->message, "all 4 samples failed: read: CRC mismatch");
+  EXPECT_NE(log.find("t (slow): all 4 samples failed: read: CRC mismatch (SENSOR_FAILING)"),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("no ACK"), std::string::npos) << "failed samples are not logged:\n" << log;
+  EXPECT_EQ(sampler.health().failing, 0u);
+}
+
+// Conversions of 1.5 s with samples every second: every other sample finds the one before
+// still running and is skipped; one still running at its window's end belongs to a reading
+// stored without it, and is dropped when it is done, never counted into the next.
+TEST_F(SamplerTest, ASampleSkippedOrFinishedTooLateIsLeftOut) {
+  ScriptedDriver* driver = nullptr;
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(scripted("t", 55, {50, 10, 777, 30, 888}, Reduce::Mean,
+                             {Millis(500), Millis(1500), Millis(1500), Millis(1500), Millis(1500)},
+                             &driver));
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  std::vector<SensorReport> reports;
+  sampler.setReportCallback([&](const SensorReport& r) { reports.push_back(r); });
+  sampler.start();
+  timers_.runFor(Millis(3700 + 8000 + 900));  // past t + 8.5 s, before t + 9 s
+
+  const std::int64_t t = kFirstWindow;
+  // Window t + 4: the sample at t + 1 s is the only one: t + 2 s is skipped, t + 3 s (777)
+  // still runs at t + 4 s, whose sample is skipped. The same again in window t + 8.
+  EXPECT_EQ(stored()[55],
+            (std::map<std::int64_t, std::string>{{t, "50"}, {t + 4, "10"}, {t + 8, "30"}}));
+  EXPECT_EQ(driver->startedAt.size(), 5u);
+  EXPECT_EQ(reports.size(), 3u);
+  for (const auto& r : reports) EXPECT_FALSE(r.failure);
+}
+
+// An ADC-like driver: each measurement is two conversions, one per input, and gives
+// 10 * n + input for its n-th measurement.
+class CountingSteppedDriver final : public Driver {
+ public:
+  Result<Millis> start(const SampleContext&) override {
+    step_ = 0;
+    ++measurement_;
+    return Millis(10);
+  }
+  Result<Measurement> collect() override {
+    Measurement m;
+    m.samples.push_back(Sample{step_, 10.0 * measurement_ + static_cast<double>(step_)});
+    if (++step_ < 2) m.continueAfter = Millis(10);
+    return m;
+  }
+
+ private:
+  std::size_t step_ = 0;
+  int measurement_ = -1;
+};
+
+TEST_F(SamplerTest, AMultiStepDriverIsSampledAndReducedPerInput) {
+  DriverInfo info;
+  info.name = "stepped";
+  info.quantities = {{"a0", "V", 133, false, 4}, {"a1", "V", 134, false, 4}};
+  SensorConfig config;
+  config.name = "adc";
+  config.driver = "stepped";
+  config.interval = Seconds(2);
+  config.samples = 2;
+  config.ids = {{"a0", 133}, {"a1", 134}};
+  std::vector<Sampler::Sensor> sensors;
+  sensors.push_back(Sampler::Sensor{config, &info, std::make_unique<CountingSteppedDriver>()});
+  Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  int commits = 0;
+  sampler.setCommittedCallback([&] { ++commits; });
+  sampler.start();
+  // Windows end on even seconds: ...002 (measurement 0 alone), ...004 (1 and 2).
+  timers_.runFor(Millis(1700 + 2000 + 15));
+  EXPECT_EQ(stored()[133].size(), 1u) << "the last sample's second step is not done yet";
+  timers_.runFor(Millis(10));
+  auto rows = stored();
+  using Column = std::map<std::int64_t, std::string>;
+  EXPECT_EQ(rows[133], (Column{{1'795'000'002, "0"}, {1'795'000'004, "15"}}));
+  EXPECT_EQ(rows[134], (Column{{1'795'000'002, "1"}, {1'795'000'004, "16"}}));
+  EXPECT_EQ(commits, 2);
+}
+
 }  // namespace
 }  // namespace sckd
