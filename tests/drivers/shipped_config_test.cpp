@@ -106,6 +106,26 @@ TEST(ShippedConfig, TheRainGaugeExampleValidates) {
   EXPECT_EQ(optionInt(r->sensors[0], "debounce"), 20);
 }
 
+// The SHT31 example, uncommented, reads its samples, reduce and calibrate.
+TEST(ShippedConfig, TheCalibratedChipExampleValidates) {
+  std::string text = readFile(kRoot + "/config/sckd.yaml");
+  text.replace(text.find("token: \"\""), 9, "token: \"abc123\"");
+  const std::size_t begin = text.find("  # - name: indoor");
+  ASSERT_NE(begin, std::string::npos);
+  const std::size_t end = text.find("  #\n", begin);
+  std::string plain;
+  std::istringstream lines(text.substr(begin, end - begin));
+  for (std::string l; std::getline(lines, l);) plain += "  " + l.substr(4) + "\n";
+  text.replace(begin, end - begin, plain);
+  Result<Config> r = parseConfig(text, kRoot + "/config/sckd.yaml", driverSchemas());
+  ASSERT_TRUE(r.ok()) << r.error().message << "\n" << text;
+  ASSERT_EQ(r->sensors.size(), 1u);
+  EXPECT_EQ(r->sensors[0].samples, 1);
+  EXPECT_EQ(r->sensors[0].reduce, Reduce::Mean);
+  EXPECT_DOUBLE_EQ(calibrated(r->sensors[0], "temperature", 21.2), 20.0);
+  EXPECT_DOUBLE_EQ(calibrated(r->sensors[0], "humidity", 50), 51.5);
+}
+
 // Where samples or a calibration mean nothing, the real drivers refuse them and say why.
 TEST(ShippedConfig, TheDriversRefuseSamplesAndCalibrationWhereTheyMeanNothing) {
   auto parse = [](const std::string& sensor) {
