@@ -447,8 +447,11 @@ TEST_F(SamplerTest, SamplesAreTakenEvenlyOverTheIntervalAndTheFirstReadingHasOne
   std::vector<Sampler::Sensor> sensors;
   sensors.push_back(scripted("t", 55, {20}, Reduce::Mean, {Millis(5)}, &driver));
   Sampler sampler(timers_, clock_, *outbox_, true, std::move(sensors));
+  int ticksDone = 0;
+  sampler.setTickDoneCallback([&] { ++ticksDone; });
   sampler.start();
   timers_.runFor(Millis(3700 + 8000 + 100));
+  EXPECT_EQ(ticksDone, 3) << "the status is rewritten per reading, not per sample";
 
   std::vector<std::int64_t> at;  // ms after the first window's end
   for (WallTime t : driver->startedAt) {
