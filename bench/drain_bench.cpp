@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
                  lines.c_str());
     return 1;
   }
-  MqttSettings mqtt{"127.0.0.1", broker.port(), false, "", "drain-bench", 60, true};
+  MqttSettings mqtt{"127.0.0.1", broker.port(), false, "", "drain-bench", 60, true, std::nullopt};
   Delivery delivery(**loop, clock, mqtt, topic, publisher);
 
   const auto start = std::chrono::steady_clock::now();

@@ -163,6 +163,15 @@ Status MqttClient::setUpHandle() {
   mosquitto_publish_callback_set(mosq_, &MqttLibraryHooks::onPublish);
   mosquitto_message_callback_set(mosq_, &MqttLibraryHooks::onMessage);
   mosquitto_log_callback_set(mosq_, &MqttLibraryHooks::onLog);
+  if (settings_.will) {
+    const MqttSettings::Will& will = *settings_.will;
+    int rc = mosquitto_will_set(mosq_, will.topic.c_str(), static_cast<int>(will.payload.size()),
+                                will.payload.data(), 1, will.retain);
+    if (rc != MOSQ_ERR_SUCCESS) {
+      return makeError(ErrorCode::Config, "mqtt: cannot set the will on topic '" + will.topic +
+                                              "': " + mosquitto_strerror(rc));
+    }
+  }
   if (!settings_.tls) return {};
 
   int rc = MOSQ_ERR_SUCCESS;
@@ -351,14 +360,15 @@ void MqttClient::handleResult(int rc) {
   if (releasePending_) releaseHandle();
 }
 
-Result<int> MqttClient::publish(const std::string& topic, std::string_view payload, int qos) {
+Result<int> MqttClient::publish(const std::string& topic, std::string_view payload, int qos,
+                                bool retain) {
   if (mosq_ == nullptr || !connected_) return makeError(ErrorCode::Network, "mqtt: not connected");
   int mid = 0;
   int rc = MOSQ_ERR_SUCCESS;
   {
     InLibrary guard(inLibrary_);
     rc = mosquitto_publish(mosq_, &mid, topic.c_str(), static_cast<int>(payload.size()),
-                           payload.data(), qos, false);
+                           payload.data(), qos, retain);
   }
   if (rc == MOSQ_ERR_SUCCESS) return mid;
   Error why = errorFor(rc, errno);

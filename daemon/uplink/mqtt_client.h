@@ -17,6 +17,14 @@ struct mosquitto;
 namespace sckd {
 
 struct MqttSettings {
+  // What the broker publishes for us when the connection ends without a DISCONNECT (a
+  // crash, a cut cable): how a subscriber learns we are gone.
+  struct Will {
+    std::string topic;
+    std::string payload;
+    bool retain = true;
+  };
+
   std::string host;
   int port = 8883;
   bool tls = true;
@@ -24,6 +32,7 @@ struct MqttSettings {
   std::string clientId;
   int keepaliveSeconds = 60;
   bool cleanSession = true;
+  std::optional<Will> will;  // set on every connection attempt
 };
 
 class MqttClient {
@@ -68,8 +77,10 @@ class MqttClient {
   void handleWritable();
   void handleMisc();  // call at least once a second while a socket exists
 
-  // QoS 1, retain off. Returns the message id that published() will report.
-  Result<int> publish(const std::string& topic, std::string_view payload, int qos = 1);
+  // QoS 1, retain off unless asked. Returns the message id that published() will report
+  // (for QoS 1; a QoS 0 message is never acknowledged).
+  Result<int> publish(const std::string& topic, std::string_view payload, int qos = 1,
+                      bool retain = false);
   Status subscribe(const std::string& pattern, int qos = 1);
 
  private:

@@ -84,13 +84,22 @@ void Session::drop(const Error& why) {
 }
 
 Result<int> Session::publish(const std::string& topic, std::string_view payload) {
+  return publish(topic, payload, PublishOptions{});
+}
+
+Result<int> Session::publish(const std::string& topic, std::string_view payload,
+                             PublishOptions options) {
   if (state_ != State::Connected || !client_) {
     return makeError(ErrorCode::Network, "mqtt: not connected");
   }
-  Result<int> mid = client_->publish(topic, payload, 1);
+  Result<int> mid = client_->publish(topic, payload, options.qos, options.retain);
   lastOut_ = clock_.monotonic();
   syncSocketWatch();
   return mid;
+}
+
+bool Session::writePending() const {
+  return state_ == State::Connected && client_ && client_->wantWrite();
 }
 
 Status Session::subscribe(const std::string& pattern) {

@@ -64,8 +64,19 @@ class Session {
   // backoff (a broker that keeps the link up but never acknowledges a message).
   void drop(const Error& why);
 
+  struct PublishOptions {
+    int qos = 1;
+    bool retain = false;
+  };
   // While connected: QoS 1, retain off. Returns the message id published() will report.
   Result<int> publish(const std::string& topic, std::string_view payload);
+  // The same with another QoS or the retain flag (the local copy: QoS 0, nothing to
+  // acknowledge, and retained discovery messages). libmosquitto reports a QoS 0 message
+  // through published() too, once it is written.
+  Result<int> publish(const std::string& topic, std::string_view payload, PublishOptions options);
+  // Bytes are queued for the socket that the kernel has not taken yet: the broker (or the
+  // network) is not keeping up. Lets an owner that must not queue without bound hold back.
+  bool writePending() const;
   Status subscribe(const std::string& pattern);
 
   State state() const { return state_; }

@@ -6,13 +6,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "daemon/base/event_loop.h"
+#include "tests/support/tcp_proxy.h"
 #include "tests/support/test_broker.h"
+#include "tests/support/test_subscriber.h"
 
 namespace sckd::testing {
 namespace {
@@ -160,6 +163,54 @@ TEST(Session, StopIsSilentAndFinal) {
   h.runUntil([] { return false; }, 1500ms);
   EXPECT_TRUE(h.downs.empty());
   EXPECT_EQ(h.connects, 1);
+}
+
+// The local copy's needs: QoS 0 (nothing to acknowledge), retained messages that a later
+// subscriber still gets, and a will the broker publishes when the link dies uncleanly.
+TEST(Session, PublishesAtQos0RetainedAndLeavesAWill) {
+  auto broker = TestBroker::start({});
+  ASSERT_TRUE(broker);
+  auto proxy = TcpProxy::start(broker->port());
+  ASSERT_TRUE(proxy);
+  MqttSettings settings = plain(proxy->port());
+  settings.will = MqttSettings::Will{.topic = "session/status", .payload = "offline"};
+  Harness h(settings);
+  ASSERT_TRUE(h.session->start().ok());
+  ASSERT_TRUE(h.runUntil([&] { return h.connects == 1; }, 5s));
+  ASSERT_TRUE(h.session->publish("session/kept", "21.5", {.qos = 0, .retain = true}).ok());
+  ASSERT_TRUE(h.session->publish("session/live", "1", {.qos = 0, .retain = false}).ok());
+  // The broker handles one client's packets in order: once this QoS 1 message is
+  // acknowledged, the two before it have been routed.
+  Result<int> marker = h.session->publish("marker", "x");
+  ASSERT_TRUE(marker.ok());
+  ASSERT_TRUE(
+      h.runUntil([&] { return std::count(h.acked.begin(), h.acked.end(), *marker) == 1; }, 5s));
+  EXPECT_FALSE(h.session->writePending());
+
+  // Subscribed only now: the retained message is there, the other one is not.
+  auto late = TestSubscriber::start(broker->port(), "session/#");
+  ASSERT_TRUE(late);
+  ASSERT_TRUE(late->waitForCount(1, 5s));
+  h.runUntil([] { return false; }, 200ms);
+  auto got = late->messages();
+  ASSERT_EQ(got.size(), 1u) << got.back().topic;
+  EXPECT_EQ(got[0].topic, "session/kept");
+  EXPECT_EQ(got[0].payload, "21.5");
+  EXPECT_TRUE(got[0].retain);
+  EXPECT_EQ(got[0].qos, 0);
+
+  // The link is cut without a DISCONNECT: the broker publishes the will.
+  proxy->cutAfterPublish(1);
+  ASSERT_TRUE(h.session->publish("session/live", "2", {.qos = 0, .retain = false}).ok());
+  ASSERT_TRUE(late->waitFor(
+      [](const std::vector<ReceivedMessage>& msgs) {
+        for (const auto& m : msgs) {
+          if (m.topic == "session/status" && m.payload == "offline") return true;
+        }
+        return false;
+      },
+      5s))
+      << broker->log();
 }
 
 }  // namespace
