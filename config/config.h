@@ -59,6 +59,15 @@ struct Calibration {
   bool operator==(const Calibration&) const = default;
 };
 
+// A live copy of each reading to a broker on the local network (Home Assistant): QoS 0, no
+// outbox; present only when the file has a `local:` section.
+struct LocalConfig {
+  std::string host = "localhost";
+  int port = 1883;
+  std::string topicPrefix = "sckd";               // readings at <prefix>/<sensor>/<quantity>
+  std::string discoveryPrefix = "homeassistant";  // Home Assistant's MQTT discovery topics
+};
+
 struct SensorConfig {
   std::string name;            // unique; default <driver>-<bus>-<address> or <driver>-<index>
   std::string driver;          // a name in drivers/registry.cpp
@@ -83,6 +92,7 @@ struct Config {
   ClockConfig clock;
   OutboxConfig outbox;
   std::vector<SensorConfig> sensors;
+  std::optional<LocalConfig> local;  // absent: no local copy (the default)
 };
 
 // Reads and validates a config file against `schemas`, the drivers a sensor entry may

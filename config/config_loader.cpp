@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -246,6 +248,69 @@ void readPlatform(const YAML::Node& root, SourcePos rootPos, const std::filesyst
   }
 }
 
+// 1 to 128 characters of letters, digits, '_', '-', '.', in levels joined by single '/':
+// a topic prefix that can never hold an MQTT wildcard or an empty level.
+bool isTopicPrefix(std::string_view text) {
+  if (text.empty() || text.size() > 128 || text.front() == '/' || text.back() == '/') return false;
+  char previous = 0;
+  for (char c : text) {
+    const bool plain =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    if (!plain && c != '/') return false;
+    if (c == '/' && previous == '/') return false;
+    previous = c;
+  }
+  return true;
+}
+
+void readLocal(const YAML::Node& root, Config& config, Diagnostics& diag) {
+  std::optional<Field> sec = findField(root, "", "local");
+  if (!sec) return;
+  LocalConfig local;
+  // `local:` alone turns the copy on with every default.
+  if (!sec->node.IsNull()) {
+    if (!config_detail::checkKeys(sec->node, sec->path, sec->pos,
+                                  {"host", "port", "topic_prefix", "discovery_prefix"}, true,
+                                  diag)) {
+      return;
+    }
+    const YAML::Node& map = sec->node;
+    const std::string& path = sec->path;
+    if (auto f = findField(map, path, "host")) {
+      if (auto h = config_detail::readString(*f, diag)) {
+        if (h->empty() || !std::all_of(h->begin(), h->end(), isPrintableAscii)) {
+          diag.add(f->pos, f->path,
+                   "expected the host name or address of the local MQTT broker without spaces, "
+                   "e.g. localhost or 192.168.1.10");
+        } else {
+          local.host = *h;
+        }
+      }
+    }
+    if (auto f = findField(map, path, "port")) {
+      if (auto v = config_detail::readInt(*f, 1, 65535, diag)) local.port = static_cast<int>(*v);
+    }
+    for (auto [key, target] : {std::pair{"topic_prefix", &local.topicPrefix},
+                               std::pair{"discovery_prefix", &local.discoveryPrefix}}) {
+      auto f = findField(map, path, key);
+      if (!f) continue;
+      auto t = config_detail::readString(*f, diag);
+      if (!t) continue;
+      if (!isTopicPrefix(*t)) {
+        diag.add(
+            f->pos, f->path,
+            "expected an MQTT topic prefix: 1 to 128 letters, digits, '_', '-' or '.', "
+            "levels joined by single '/', no '+', '#' or spaces (e.g. " +
+                std::string(key == std::string_view("topic_prefix") ? "sckd" : "homeassistant") +
+                ")");
+        continue;
+      }
+      *target = *t;
+    }
+  }
+  config.local = local;
+}
+
 void readSections(const YAML::Node& root, SourcePos rootPos, const std::filesystem::path& baseDir,
                   const SensorSchemas& drivers, Config& config, Diagnostics& diag) {
   readPlatform(root, rootPos, baseDir, config, diag);
@@ -288,6 +353,7 @@ void readSections(const YAML::Node& root, SourcePos rootPos, const std::filesyst
   }
 
   config_detail::readSensors(findField(root, "", "sensors"), rootPos, drivers, config, diag);
+  readLocal(root, config, diag);
 }
 
 std::filesystem::path directoryOf(std::string_view fileName) {
@@ -300,7 +366,8 @@ std::filesystem::path directoryOf(std::string_view fileName) {
 Result<Config> parseText(std::string_view text, std::string_view fileName,
                          const SensorSchemas& drivers) {
   Diagnostics diag{std::string(fileName)};
-  const std::vector<std::string_view> topKeys{"platform", "publish", "clock", "outbox", "sensors"};
+  const std::vector<std::string_view> topKeys{"platform", "publish", "clock",
+                                              "outbox",   "sensors", "local"};
   Config config;
   config.path = std::string(fileName);
   YAML::Node root;
