@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <csignal>
+#include <cstdio>
 
 #include "daemon/base/log.h"
 #include "daemon/base/notify.h"
@@ -23,6 +25,36 @@ void logEachLine(std::string_view text) {
     if (end == std::string_view::npos) break;
     text.remove_prefix(end + 1);
   }
+}
+
+// What the local copy announces to Home Assistant: every quantity the config gives an id,
+// which is every quantity the sensor is read for.
+LocalCopy::Settings localCopySettings(const Config& config) {
+  LocalCopy::Settings settings;
+  settings.host = config.local->host;
+  settings.port = config.local->port;
+  settings.topics.topicPrefix = config.local->topicPrefix;
+  settings.topics.discoveryPrefix = config.local->discoveryPrefix;
+  settings.device.id = deviceIdentity();
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0 || host[0] == '\0') {
+    std::snprintf(host.data(), host.size(), "%s", "gateway");
+  }
+  settings.device.name = std::string("sckd ") + host.data();
+  settings.device.swVersion = SCKD_VERSION;
+  for (const SensorConfig& sensor : config.sensors) {
+    const DriverInfo* info = findDriver(sensor.driver);
+    if (info == nullptr) continue;
+    for (const Quantity& q : info->quantities) {
+      if (sensor.ids.count(q.name) == 0) continue;
+      settings.entities.push_back(HaEntity{.sensor = sensor.name,
+                                           .quantity = std::string(q.name),
+                                           .unit = std::string(q.unit),
+                                           .decimals = q.decimals,
+                                           .interval = sensor.interval});
+    }
+  }
+  return settings;
 }
 
 }  // namespace
@@ -160,6 +192,15 @@ std::unique_ptr<Daemon::Pipeline> Daemon::startPipeline(const Config& config,
     }
     sensors.push_back(std::move(*sensor));
   }
+  if (config.local) {
+    pipeline->localCopy = std::make_unique<LocalCopy>(*loop_, clock_, localCopySettings(config));
+    if (Status started = pipeline->localCopy->start(); !started.ok()) {
+      // Only a client that cannot be set up at all; the platform's path goes on regardless.
+      log::error(log::Category::Mqtt,
+                 "no local copy to " + config.local->host + ": " + started.error().message);
+      pipeline->localCopy.reset();
+    }
+  }
   pipeline->sampler = std::make_unique<Sampler>(*timers_, clock_, *outbox_,
                                                 config.clock.requireSync, std::move(sensors));
   Delivery* delivery = pipeline->delivery.get();
@@ -266,6 +307,12 @@ void Daemon::shutdown() {
 
 void Daemon::onSensorReport(const SensorReport& report) {
   runtime_->record(report);
+  if (!pipeline_) return;
+  if (LocalCopy* local = pipeline_->localCopy.get()) {
+    for (const SensorReport::Value& value : report.values) {
+      local->copy({.sensor = report.sensor.name, .quantity = value.quantity, .text = value.text});
+    }
+  }
 }
 
 void Daemon::updateStatus(bool writeFile) {

@@ -20,6 +20,7 @@
 #include "daemon/sampling/hardware.h"
 #include "daemon/sampling/sampler.h"
 #include "daemon/uplink/delivery.h"
+#include "daemon/uplink/local_copy.h"
 #include "daemon/uplink/publisher.h"
 #include "drivers/bus/i2c_bus.h"
 
@@ -42,6 +43,7 @@ class Daemon {
   struct Pipeline {
     std::unique_ptr<Publisher> publisher;
     std::unique_ptr<Delivery> delivery;
+    std::unique_ptr<LocalCopy> localCopy;  // config `local:`; before the sampler that feeds it
     std::unique_ptr<Sampler> sampler;
     ~Pipeline();
   };
@@ -63,7 +65,8 @@ class Daemon {
   void onOutboxChecked(const Result<std::string>& verdict);
   void reload();
   void shutdown();
-  // A sensor's reading, as stored or failed: into the runtime state.
+  // A sensor's reading, as stored or failed (the sampler's report): into the runtime state
+  // and, with `local:`, to the local broker.
   void onSensorReport(const SensorReport& report);
   // Refreshes the runtime state's queue and broker, sends STATUS= if it changed and, with
   // `writeFile`, replaces the runtime state file (once per tick, and when the broker
