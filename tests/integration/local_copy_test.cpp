@@ -15,6 +15,7 @@
 #include <set>
 
 #include "tests/integration/rig.h"
+#include "tests/support/home_assistant_schema.h"
 
 namespace sckd::testing {
 namespace {
@@ -120,58 +121,6 @@ TEST_F(LocalCopy, ValuesArriveAsThePlatformGetsThem) {
   expectPlatformFormat(kIds);
 }
 
-// Home Assistant's MQTT sensor keys (integrations/sensor.mqtt) and device keys.
-const std::set<std::string> kSensorKeys = {"availability",
-                                           "availability_mode",
-                                           "availability_template",
-                                           "availability_topic",
-                                           "default_entity_id",
-                                           "device",
-                                           "device_class",
-                                           "enabled_by_default",
-                                           "encoding",
-                                           "entity_category",
-                                           "entity_picture",
-                                           "expire_after",
-                                           "force_update",
-                                           "icon",
-                                           "json_attributes_template",
-                                           "json_attributes_topic",
-                                           "last_reset_value_template",
-                                           "name",
-                                           "object_id",
-                                           "options",
-                                           "payload_available",
-                                           "payload_not_available",
-                                           "platform",
-                                           "qos",
-                                           "state_class",
-                                           "state_topic",
-                                           "suggested_display_precision",
-                                           "unique_id",
-                                           "unit_of_measurement",
-                                           "value_template"};
-const std::set<std::string> kDeviceKeys = {"configuration_url", "connections",  "hw_version",
-                                           "identifiers",       "manufacturer", "model",
-                                           "model_id",          "name",         "serial_number",
-                                           "suggested_area",    "sw_version",   "via_device"};
-// The units Home Assistant accepts with each device class sckd may choose.
-const std::map<std::string, std::set<std::string>> kClassUnits = {
-    {"temperature", {"\u00b0C", "\u00b0F", "K"}},
-    {"humidity", {"%"}},
-    {"pressure", {"Pa", "hPa", "kPa", "bar", "cbar", "mbar", "mmHg", "inHg", "psi"}},
-    {"pm1", {"\u00b5g/m\u00b3"}},
-    {"pm25", {"\u00b5g/m\u00b3"}},
-    {"pm10", {"\u00b5g/m\u00b3"}},
-    {"carbon_dioxide", {"ppm"}},
-    {"illuminance", {"lx"}},
-    {"voltage", {"V", "mV"}},
-    {"current", {"A", "mA"}},
-    {"signal_strength", {"dB", "dBm"}},
-    {"sound_pressure", {"dB", "dBA"}},
-    {"duration", {"d", "h", "min", "s", "ms"}},
-};
-
 TEST_F(LocalCopy, RetainedDiscoveryConfigsFollowHomeAssistantsSchema) {
   ASSERT_NO_FATAL_FAILURE(startLocalBroker());
   // The gateway's own health adds quantities with units and classes beside the sims.
@@ -213,14 +162,15 @@ TEST_F(LocalCopy, RetainedDiscoveryConfigsFollowHomeAssistantsSchema) {
     EXPECT_TRUE(std::regex_match(topic, topicForm));
     nlohmann::json c = nlohmann::json::parse(m.payload);  // throws (fails) on bad JSON
     for (const auto& [key, value] : c.items()) {
-      EXPECT_EQ(kSensorKeys.count(key), 1u) << "not a key Home Assistant documents: " << key;
+      EXPECT_EQ(haSensorKeys().count(key), 1u) << "not a key Home Assistant documents: " << key;
     }
     for (const char* required :
          {"name", "unique_id", "state_topic", "availability_topic", "state_class", "device"}) {
       EXPECT_TRUE(c.contains(required)) << required;
     }
     for (const auto& [key, value] : c["device"].items()) {
-      EXPECT_EQ(kDeviceKeys.count(key), 1u) << "not a device key Home Assistant documents: " << key;
+      EXPECT_EQ(haDeviceKeys().count(key), 1u)
+          << "not a device key Home Assistant documents: " << key;
     }
     EXPECT_TRUE(c["device"]["identifiers"].is_array());
     EXPECT_EQ(c["device"]["sw_version"], "0.1.0");
@@ -235,9 +185,9 @@ TEST_F(LocalCopy, RetainedDiscoveryConfigsFollowHomeAssistantsSchema) {
     if (c.contains("device_class")) {
       const std::string cls = c["device_class"];
       classOf[stateTopic] = cls;
-      ASSERT_EQ(kClassUnits.count(cls), 1u) << cls;
+      ASSERT_EQ(haClassUnits().count(cls), 1u) << cls;
       ASSERT_TRUE(c.contains("unit_of_measurement"));
-      EXPECT_EQ(kClassUnits.at(cls).count(c["unit_of_measurement"].get<std::string>()), 1u)
+      EXPECT_EQ(haClassUnits().at(cls).count(c["unit_of_measurement"].get<std::string>()), 1u)
           << cls << " with " << c["unit_of_measurement"];
     }
   }

@@ -13,26 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/home_assistant_schema.h"
+
 namespace sckd::testing {
 namespace {
-
-// The units Home Assistant accepts for each device class this module can choose (its
-// DEVICE_CLASS_UNITS; the sensor documentation lists the same).
-const std::map<std::string, std::set<std::string>> kClassUnits = {
-    {"temperature", {"\u00b0C", "\u00b0F", "K"}},
-    {"humidity", {"%"}},
-    {"pressure", {"Pa", "hPa", "kPa", "bar", "cbar", "mbar", "mmHg", "inHg", "psi"}},
-    {"pm1", {"\u00b5g/m\u00b3"}},
-    {"pm25", {"\u00b5g/m\u00b3"}},
-    {"pm10", {"\u00b5g/m\u00b3"}},
-    {"carbon_dioxide", {"ppm"}},
-    {"illuminance", {"lx"}},
-    {"voltage", {"V", "mV"}},
-    {"current", {"A", "mA"}},
-    {"signal_strength", {"dB", "dBm"}},
-    {"sound_pressure", {"dB", "dBA"}},
-    {"duration", {"d", "h", "min", "s", "ms"}},
-};
 
 struct Row {
   const char* quantity;
@@ -110,7 +94,7 @@ TEST(HomeAssistant, EachDriverQuantityGetsTheClassThatFitsWithAUnitHomeAssistant
     }
     ASSERT_TRUE(c.contains("device_class"));
     ASSERT_TRUE(c.contains("unit_of_measurement")) << "a device class needs its unit";
-    const auto& accepted = kClassUnits.at(c["device_class"].get<std::string>());
+    const auto& accepted = haClassUnits().at(c["device_class"].get<std::string>());
     EXPECT_EQ(accepted.count(c["unit_of_measurement"].get<std::string>()), 1u) << c.dump();
   }
 }
