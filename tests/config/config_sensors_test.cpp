@@ -368,7 +368,8 @@ TEST(Sensors, SamplesReduceAndCalibrateAreRead) {
   EXPECT_DOUBLE_EQ(calibrated(s, "pressure", 20), 20) << "a quantity not listed is as read";
 
   // The defaults: one sample, the mean, no calibration.
-  const SensorConfig& d = valid(kHead + "  - driver: thchip\n").sensors[0];
+  const Config defaults = valid(kHead + "  - driver: thchip\n");
+  const SensorConfig& d = defaults.sensors.at(0);
   EXPECT_EQ(d.samples, 1);
   EXPECT_EQ(d.reduce, Reduce::Mean);
   EXPECT_TRUE(d.calibrate.empty());
