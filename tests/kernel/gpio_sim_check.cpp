@@ -187,13 +187,23 @@ void checkDaemon() {
   check(sckd.waitPast(300, done + 2, 20s), "the intervals after the pulses arrive");
   check(sckd.sum(300) == 100, "all 100 pulses are counted, across intervals",
         std::to_string(sckd.sum(300)));
+  // The rate divides by the interval as the monotonic clock measured it, which under an
+  // emulated CPU on a busy host can be a few hundred ms off the nominal 2 s: the check is
+  // that count / rate is an interval near 2 s, not that it is 2 s to the millisecond.
   bool ratesMatch = true;
+  std::string rateLog;
   const auto rates = sckd.readings(301);
   for (const auto& [at, amount] : sckd.readings(300)) {
     auto rate = rates.find(at);
-    ratesMatch = ratesMatch && rate != rates.end() && std::abs(rate->second - amount / 2) < 0.05;
+    const bool found = rate != rates.end();
+    const bool match = found && (amount == 0 ? rate->second == 0
+                                             : rate->second > 0 && amount / rate->second > 1.5 &&
+                                                   amount / rate->second < 3.0);
+    ratesMatch = ratesMatch && match;
+    rateLog += std::to_string(amount) + " in " +
+               (found ? std::to_string(rate->second) : std::string("no rate")) + "/s\n";
   }
-  check(ratesMatch, "each rate is its interval's count per second");
+  check(ratesMatch, "each rate is its interval's count per second", rateLog);
   const std::vector<double> door = sckd.values(400);
   bool opened = false;
   bool shut = false;
