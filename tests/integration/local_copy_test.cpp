@@ -14,6 +14,7 @@
 #include <regex>
 #include <set>
 
+#include "sckd_version.h"
 #include "tests/integration/rig.h"
 #include "tests/support/home_assistant_schema.h"
 
@@ -173,7 +174,7 @@ TEST_F(LocalCopy, RetainedDiscoveryConfigsFollowHomeAssistantsSchema) {
           << "not a device key Home Assistant documents: " << key;
     }
     EXPECT_TRUE(c["device"]["identifiers"].is_array());
-    EXPECT_EQ(c["device"]["sw_version"], "0.1.0");
+    EXPECT_EQ(c["device"]["sw_version"], SCKD_VERSION);
     EXPECT_EQ(c["availability_topic"], "sckd/status");
     const std::string stateTopic = c["state_topic"];
     EXPECT_TRUE(std::regex_match(stateTopic, std::regex("sckd/(sim101/value|sim102/value|"
