@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "daemon/base/unique_fd.h"
+#include "tests/base/run_loop_until.h"
 #include "tests/support/test_broker.h"
 #include "tests/support/test_subscriber.h"
 
@@ -44,17 +45,7 @@ struct Harness {
   }
 
   bool runUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-    const MonoTime deadline = clock.monotonic() + limit;
-    std::function<void()> check = [&] {
-      if (done() || clock.monotonic() >= deadline) {
-        loop->stop();
-        return;
-      }
-      loop->addTimer(clock.monotonic() + 10ms, check);
-    };
-    check();
-    EXPECT_TRUE(loop->run().ok());
-    return done();
+    return runLoopUntil(*loop, clock, done, limit);
   }
 };
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "daemon/base/event_loop.h"
+#include "tests/base/run_loop_until.h"
 #include "tests/support/tcp_proxy.h"
 #include "tests/support/test_broker.h"
 #include "tests/support/test_subscriber.h"
@@ -46,17 +47,7 @@ struct Harness {
 
   // Runs the loop until `done` holds or `limit` passes; true if it holds.
   bool runUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-    const MonoTime deadline = clock.monotonic() + limit;
-    std::function<void()> check = [&] {
-      if (done() || clock.monotonic() >= deadline) {
-        loop->stop();
-        return;
-      }
-      loop->addTimer(clock.monotonic() + 10ms, check);
-    };
-    check();
-    EXPECT_TRUE(loop->run().ok());
-    return done();
+    return runLoopUntil(*loop, clock, done, limit);
   }
 };
 
