@@ -111,12 +111,6 @@ std::vector<Sampler::Sensor> Sampler::takeSensors() {
   return out;
 }
 
-Sampler::Health Sampler::health() const {
-  Health h;
-  for (const auto& state : sensors_) (state.failing ? h.failing : h.ok) += 1;
-  return h;
-}
-
 void Sampler::armNextTick() {
   MonoTime deadline = scheduler_.nextDeadline();
   if (deadline == MonoTime::max()) return;

@@ -36,11 +36,6 @@ class Sampler {
     const DriverInfo* info = nullptr;
     std::unique_ptr<Driver> driver;
   };
-  struct Health {
-    std::size_t ok = 0;
-    std::size_t failing = 0;
-  };
-
   Sampler(Timers& timers, const Clock& clock, Outbox& outbox, bool requireSync,
           std::vector<Sensor> sensors);
   ~Sampler();
@@ -62,7 +57,6 @@ class Sampler {
     report_ = std::move(callback);
   }
 
-  Health health() const;
   // Hands the sensors, drivers included, to the sampler that replaces this one (a reload):
   // any measurement in progress is abandoned, and no timer of this sampler is left.
   std::vector<Sensor> takeSensors();
