@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/uplink/payload.h"
+
 namespace sckd {
 namespace {
 
@@ -100,6 +102,12 @@ TEST(StatusReport, ADaemonThatIsNotRunningIsSaidFirstAndTheOutboxStillShown) {
   EXPECT_EQ(text.rfind("daemon      NOT RUNNING", 0), 0u) << text;
   EXPECT_NE(text.find("2 sensors configured"), std::string::npos) << text;
   EXPECT_NE(text.find("queued      5 readings"), std::string::npos) << "the file's count: " << text;
+  EXPECT_NE(text.find("\n  oldest    " + formatRecordedAt(kNow - 30) + " (30 s ago)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\n  newest    " + formatRecordedAt(kNow - 12) + " (12 s ago)\n"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("delivered   1000 readings"), std::string::npos) << text;
 }
 
